@@ -1,0 +1,103 @@
+"""The `corpus` command.
+
+    corpus run CONFIG [--set KEY=VALUE ...] [--overwrite] [BEAM FLAGS]
+    corpus extract INPUT... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+
+Flags this command does not know are Beam pipeline options and pass through to Beam
+(`--runner=DataflowRunner`, `--direct_num_workers=2`, `--temp_location=gs://...`);
+write them as `--flag=value`, or put them after `--`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import yaml
+
+from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
+from corpus.pipelines.run import run, run_extract
+
+
+def format_stats(stage: str, stats: dict) -> str:
+    outcomes = stats.get("outcome", {})
+    lines = [f"{stage}: {stats['records_read']} records read, {outcomes.get('kept', 0)} kept"]
+    lines += [
+        f"  {name:<24} {count:>10}" for name, count in sorted(outcomes.items()) if name != "kept"
+    ]
+    lines += [f"  ({name:<22} {count:>10})" for name, count in stats.get("flag", {}).items()]
+    return "\n".join(lines)
+
+
+def stage_config(args: argparse.Namespace, inputs: list[str], output: str) -> RunConfig:
+    raw = {}
+    if args.config:
+        with open(args.config, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+    raw.update(inputs=inputs, output=output)
+    return validate(apply_overrides(raw, args.set), args.config or "command line")
+
+
+def command_run(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+    config = load_config(args.config, args.set)
+    return run(config, beam_args, args.overwrite)
+
+
+def command_extract(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+    config = stage_config(args, args.inputs, args.output)
+    return {"extract": run_extract(args.inputs, args.output, config, beam_args, args.overwrite)}
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="corpus", description=__doc__.split("\n\n")[0])
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="override a config value, e.g. --set extract.method=trafilatura",
+        )
+        sub.add_argument(
+            "--overwrite", action="store_true", help="replace results already in the output"
+        )
+        return sub
+
+    run_parser = add("run", "run the stages a config file lists, end to end")
+    run_parser.add_argument("config", help="the run's YAML config")
+    run_parser.set_defaults(handler=command_run)
+
+    extract_parser = add("extract", "WARC files -> Japanese documents (Parquet)")
+    extract_parser.add_argument(
+        "inputs", nargs="+", help="WARC files or globs (local, gs://, s3://)"
+    )
+    extract_parser.add_argument("--output", required=True, help="directory for the Parquet files")
+    extract_parser.add_argument("--config", help="YAML config for the stage's parameters")
+    extract_parser.set_defaults(handler=command_extract)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    passthrough: list[str] = []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, passthrough = argv[:split], argv[split + 1 :]
+    args, beam_args = parser().parse_known_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        stats = args.handler(args, beam_args + passthrough)
+    except ConfigError as error:
+        print(f"corpus: {error}", file=sys.stderr)
+        return 2
+    for stage, stage_stats in stats.items():
+        print(format_stats(stage, stage_stats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

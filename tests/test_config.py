@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from corpus.config import ConfigError, RunConfig, load_config, validate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "run.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_are_documented_and_applied():
+    config = validate({"inputs": ["a.warc.gz"], "output": "out"})
+    assert config.stages == ["extract"]
+    assert config.extract.method == "paragraphs"
+    assert config.extract.max_record_bytes == 16 * 2**20
+    assert config.extract.languages == ["ja"]
+    for section in (RunConfig, type(config.extract), type(config.parquet)):
+        assert [n for n, f in section.model_fields.items() if not f.description] == []
+
+
+def test_unknown_key_is_named(tmp_path):
+    path = write(tmp_path, "inputs: [a]\noutput: o\nextract:\n  methd: paragraphs\n")
+    with pytest.raises(ConfigError, match=r"extract\.methd: Extra inputs are not permitted"):
+        load_config(path)
+
+
+def test_wrong_type_and_range_are_named(tmp_path):
+    path = write(tmp_path, "inputs: [a]\noutput: o\nextract:\n  min_language_score: 1.5\n")
+    with pytest.raises(ConfigError, match=r"extract\.min_language_score: .*less than or equal to 1"):
+        load_config(path)
+    path = write(tmp_path, "inputs: [a]\noutput: o\nextract:\n  max_depth: deep\n")
+    with pytest.raises(ConfigError, match=r"extract\.max_depth: .*integer"):
+        load_config(path)
+
+
+def test_bad_choice_and_missing_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"extract\.method: Input should be 'paragraphs' or"):
+        validate({"inputs": ["a"], "output": "o", "extract": {"method": "regex"}})
+    with pytest.raises(ConfigError, match=r"output: Field required"):
+        validate({"inputs": ["a"]})
+
+
+def test_overrides_apply_before_validation(tmp_path):
+    path = write(tmp_path, "inputs: [a]\noutput: o\n")
+    config = load_config(path, ["extract.method=trafilatura", "extract.min_language_score=0.8"])
+    assert config.extract.method == "trafilatura"
+    assert config.extract.min_language_score == 0.8
+    with pytest.raises(ConfigError, match=r"extract\.time_limit_seconds"):
+        load_config(path, ["extract.time_limit_seconds=-1"])
+    with pytest.raises(ConfigError, match="expected KEY.PATH=VALUE"):
+        load_config(path, ["extract.method"])
+
+
+def test_shipped_configs_validate():
+    configs = sorted((REPO / "configs").glob("*.yaml"))
+    assert configs
+    for path in configs:
+        load_config(path)
