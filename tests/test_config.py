@@ -31,7 +31,9 @@ def test_unknown_key_is_named(tmp_path):
 
 def test_wrong_type_and_range_are_named(tmp_path):
     path = write(tmp_path, "inputs: [a]\noutput: o\nextract:\n  min_language_score: 1.5\n")
-    with pytest.raises(ConfigError, match=r"extract\.min_language_score: .*less than or equal to 1"):
+    with pytest.raises(
+        ConfigError, match=r"extract\.min_language_score: .*less than or equal to 1"
+    ):
         load_config(path)
     path = write(tmp_path, "inputs: [a]\noutput: o\nextract:\n  max_depth: deep\n")
     with pytest.raises(ConfigError, match=r"extract\.max_depth: .*integer"):
@@ -52,7 +54,7 @@ def test_overrides_apply_before_validation(tmp_path):
     assert config.extract.min_language_score == 0.8
     with pytest.raises(ConfigError, match=r"extract\.time_limit_seconds"):
         load_config(path, ["extract.time_limit_seconds=-1"])
-    with pytest.raises(ConfigError, match="expected KEY.PATH=VALUE"):
+    with pytest.raises(ConfigError, match=r"expected KEY\.PATH=VALUE"):
         load_config(path, ["extract.method"])
 
 

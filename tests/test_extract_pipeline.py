@@ -1,0 +1,128 @@
+"""The extraction stage as a Beam pipeline: accounting, dead letters, determinism, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from corpus.cli import main
+from corpus.config import ConfigError, validate
+from corpus.extract.outcome import Outcome
+from corpus.pipelines.run import run_extract
+from corpus.warc.reader import ReadFailure, read_warc
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "corpus/sample/sample.warc.gz"
+
+pytestmark = pytest.mark.slow
+
+
+def warc_inputs(fixtures: Path) -> list[str]:
+    files = [p for p in sorted((fixtures / "warc").rglob("*")) if p.is_file()]
+    return [str(SAMPLE)] + [str(p) for p in files if p.name != "LICENSE"]
+
+
+def records_and_failures(paths: list[str]) -> tuple[int, int]:
+    records = failures = 0
+    for path in paths:
+        with open(path, "rb") as stream:
+            for item in read_warc(stream, path):
+                failures += isinstance(item, ReadFailure)
+                records += not isinstance(item, ReadFailure)
+    return records, failures
+
+
+def extract(inputs: list[str], output: Path, workers: int) -> dict:
+    config = validate({"inputs": inputs, "output": str(output)})
+    return run_extract(
+        inputs, str(output), config, [f"--direct_num_workers={workers}"], overwrite=False
+    )
+
+
+def output_files(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(fixtures, tmp_path_factory) -> dict:
+    inputs = warc_inputs(fixtures)
+    base = tmp_path_factory.mktemp("extract")
+    one = extract(inputs, base / "one", workers=1)
+    two = extract(inputs, base / "two", workers=2)
+    return {"inputs": inputs, "base": base, "one": one, "two": two}
+
+
+def test_every_record_is_accounted_for(runs):
+    stats = runs["one"]
+    outcomes = stats["outcome"]
+    assert set(outcomes) <= {o.value for o in Outcome}
+    records, failures = records_and_failures(runs["inputs"])
+    assert stats["records_read"] == records + failures
+    assert stats["records_read"] == sum(outcomes.values())
+    assert outcomes[Outcome.CORRUPT_RECORD] == failures > 0
+
+
+def test_documents_match_the_kept_count_and_are_japanese(runs):
+    directory = runs["base"] / "one"
+    table = pq.ParquetDataset(sorted(directory.glob("documents-*.parquet"))).read()
+    assert table.num_rows == runs["one"]["outcome"][Outcome.KEPT] > 0
+    rows = table.to_pylist()
+    assert {r["language"] for r in rows} == {"ja"}
+    assert all(r["language_score"] >= 0.5 for r in rows)
+    assert all(r["text"] == "\n\n".join(p["text"] for p in r["paragraphs"]) for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_dead_letters_name_file_offset_and_reason(runs):
+    directory = runs["base"] / "one" / "dead_letters"
+    letters = [
+        json.loads(line) for path in sorted(directory.glob("*.jsonl")) for line in path.open()
+    ]
+    outcomes = runs["one"]["outcome"]
+    expected = outcomes[Outcome.CORRUPT_RECORD] + outcomes.get(Outcome.EXTRACTION_ERROR, 0)
+    assert len(letters) == expected
+    assert all(set(letter) == {"file", "offset", "reason", "error"} for letter in letters)
+    assert any(letter["file"].endswith("example-bad-non-chunked.warc.gz") for letter in letters)
+
+
+def test_one_and_two_workers_write_identical_bytes(runs):
+    assert runs["one"] == runs["two"]
+    one = output_files(runs["base"] / "one")
+    two = output_files(runs["base"] / "two")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_existing_output_is_refused_without_overwrite(runs):
+    with pytest.raises(ConfigError, match="already holds results"):
+        extract([str(SAMPLE)], runs["base"] / "one", workers=1)
+
+
+def test_cli_extract_subcommand(tmp_path, capsys):
+    output = tmp_path / "docs"
+    code = main(["extract", str(SAMPLE), "--output", str(output), "--direct_num_workers=1"])
+    assert code == 0
+    stats = json.loads((output / "stats.json").read_text())
+    printed = capsys.readouterr().out
+    assert f"extract: {stats['records_read']} records read" in printed
+    documents = pq.ParquetDataset(sorted(output.glob("documents-*.parquet"))).read()
+    assert stats["outcome"][Outcome.KEPT] == documents.num_rows
+
+
+def test_cli_reports_config_errors_before_work(tmp_path, capsys):
+    code = main(
+        ["extract", str(SAMPLE), "--output", str(tmp_path / "o"), "--set", "extract.max_depth=1"]
+    )
+    assert code == 2
+    assert "extract.max_depth" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+    code = main(["extract", str(tmp_path / "nothing-*.warc.gz"), "--output", str(tmp_path / "o")])
+    assert code == 2
+    assert "matches no file" in capsys.readouterr().err
