@@ -20,19 +20,36 @@ SAMPLE = REPO / "corpus/sample/sample.warc.gz"
 pytestmark = pytest.mark.slow
 
 
-def warc_inputs(fixtures: Path) -> list[str]:
+def damaged_copies(fixtures: Path, directory: Path) -> list[str]:
+    """Real WARC bytes broken the ways files break: a flipped byte, a cut-off end."""
+    original = (fixtures / "warc/resiliparse/warcfile.warc.gz").read_bytes()
+    flipped = bytearray(original)
+    flipped[12685 + 200] ^= 0xFF  # inside the gzip member that starts at 12685
+    cut = (fixtures / "warc/dolma/sample-0000.warc.gz").read_bytes()
+    paths = {"flipped.warc.gz": bytes(flipped), "cut.warc.gz": cut[: len(cut) // 2]}
+    for name, data in paths.items():
+        (directory / name).write_bytes(data)
+    return [str(directory / name) for name in paths]
+
+
+def warc_inputs(fixtures: Path, directory: Path) -> list[str]:
     files = [p for p in sorted((fixtures / "warc").rglob("*")) if p.is_file()]
-    return [str(SAMPLE)] + [str(p) for p in files if p.name != "LICENSE"]
+    real = [str(p) for p in files if p.name != "LICENSE"]
+    return [str(SAMPLE), *real, *damaged_copies(fixtures, directory)]
 
 
-def records_and_failures(paths: list[str]) -> tuple[int, int]:
-    records = failures = 0
+def read_directly(paths: list[str]) -> tuple[int, int, int]:
+    """(records, failures, truncated records), counted with the reader alone, without Beam."""
+    records = failures = truncated = 0
     for path in paths:
         with open(path, "rb") as stream:
             for item in read_warc(stream, path):
-                failures += isinstance(item, ReadFailure)
-                records += not isinstance(item, ReadFailure)
-    return records, failures
+                if isinstance(item, ReadFailure):
+                    failures += 1
+                else:
+                    records += 1
+                    truncated += item.truncated is not None
+    return records, failures, truncated
 
 
 def extract(inputs: list[str], output: Path, workers: int) -> dict:
@@ -52,8 +69,8 @@ def output_files(directory: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def runs(fixtures, tmp_path_factory) -> dict:
-    inputs = warc_inputs(fixtures)
     base = tmp_path_factory.mktemp("extract")
+    inputs = warc_inputs(fixtures, base)
     one = extract(inputs, base / "one", workers=1)
     two = extract(inputs, base / "two", workers=2)
     return {"inputs": inputs, "base": base, "one": one, "two": two}
@@ -63,10 +80,12 @@ def test_every_record_is_accounted_for(runs):
     stats = runs["one"]
     outcomes = stats["outcome"]
     assert set(outcomes) <= {o.value for o in Outcome}
-    records, failures = records_and_failures(runs["inputs"])
+    records, failures, truncated = read_directly(runs["inputs"])
     assert stats["records_read"] == records + failures
     assert stats["records_read"] == sum(outcomes.values())
-    assert outcomes[Outcome.CORRUPT_RECORD] == failures > 0
+    assert outcomes[Outcome.CORRUPT_RECORD] == failures == 1  # the flipped byte
+    # clipped.warc.gz, the cut-off copy's last record, example-trunc.warc's short length...
+    assert stats["flag"]["truncated"] == truncated >= 2
 
 
 def test_documents_match_the_kept_count_and_are_japanese(runs):
@@ -89,7 +108,9 @@ def test_dead_letters_name_file_offset_and_reason(runs):
     expected = outcomes[Outcome.CORRUPT_RECORD] + outcomes.get(Outcome.EXTRACTION_ERROR, 0)
     assert len(letters) == expected
     assert all(set(letter) == {"file", "offset", "reason", "error"} for letter in letters)
-    assert any(letter["file"].endswith("example-bad-non-chunked.warc.gz") for letter in letters)
+    assert [(Path(x["file"]).name, x["offset"], x["reason"]) for x in letters] == [
+        ("flipped.warc.gz", 12685, "corrupt_gzip")
+    ]
 
 
 def test_one_and_two_workers_write_identical_bytes(runs):
