@@ -40,7 +40,7 @@ def parse_head(block: bytes, *, response: bool) -> HttpHead | None:
     length = _head_length(block)
     headers: dict[str, str] = {}
     name = ""
-    for line in _lines(block[:length])[1:]:
+    for line in header_lines(block[:length])[1:]:
         if not line.strip():
             continue
         if line[:1] in (" ", "\t") and name:
@@ -133,15 +133,15 @@ def _inflate(payload: bytes, wbits: int, max_bytes: int, *, need_end: bool) -> b
     return data
 
 
-def _lines(text: bytes) -> list[str]:
+def header_lines(text: bytes) -> list[str]:
     """The lines of `text`, each decoded as UTF-8 or, failing that, as Latin-1."""
     try:
         return text.decode("utf-8").split("\n")
     except UnicodeDecodeError:
-        return [_text(line) for line in text.split(b"\n")]
+        return [header_text(line) for line in text.split(b"\n")]
 
 
-def _text(line: bytes) -> str:
+def header_text(line: bytes) -> str:
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError:

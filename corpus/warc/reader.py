@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from corpus.warc.http import HEAD_LIMIT, decode_payload, parse_head
+from corpus.warc.http import HEAD_LIMIT, decode_payload, header_lines, header_text, parse_head
 
 DEFAULT_MAX_BODY_BYTES = 16 * 2**20
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -715,7 +715,7 @@ def _warc_fields(header: bytes) -> dict[str, str]:
     of repeated fields, folded lines unfolded, lines without a colon ignored."""
     fields: dict[str, str] = {}
     name = ""
-    for line in _lines(header)[1:]:
+    for line in header_lines(header)[1:]:
         if line[:1] in (" ", "\t") and name:
             fields[name] += " " + line.strip()
             continue
@@ -737,8 +737,8 @@ def _arc_header(head: bytes) -> tuple[str, str, str] | None:
         return None
     if len(fields[-3]) < 12:
         return None
-    url = _text(b" ".join(fields[:-4]))
-    return url, fields[-3].decode("ascii"), _text(fields[-1])
+    url = header_text(b" ".join(fields[:-4]))
+    return url, fields[-3].decode("ascii"), header_text(fields[-1])
 
 
 def _arc_date(date: str) -> str:
@@ -766,18 +766,3 @@ def _blank_line_end(data: bytes, start: int, end: int) -> int:
     if lf >= 0:
         return lf + 2
     return crlf + 4 if crlf >= 0 else -1
-
-
-def _lines(text: bytes) -> list[str]:
-    """The lines of `text`, each decoded as UTF-8 or, failing that, as Latin-1."""
-    try:
-        return text.decode("utf-8").split("\n")
-    except UnicodeDecodeError:
-        return [_text(line) for line in text.split(b"\n")]
-
-
-def _text(value: bytes) -> str:
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("latin-1")
