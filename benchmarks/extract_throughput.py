@@ -1,12 +1,7 @@
 """Extraction throughput on one core: WARC -> Japanese documents, beside plain trafilatura.
 
-Builds a mixed WARC from the real fixture pages (../shared/fixtures): every HTML page of
-the extraction fixtures plus the Japanese, Chinese, Korean and European blog feeds of
-the chardet tests, served as text/html with no charset in the HTTP header (the pages'
-own declarations, or none, are all there is). About 18% of the records are Japanese,
-in UTF-8, Shift_JIS/cp932, EUC-JP, ISO-2022-JP and UTF-16.
-
-Then, in one process, on one core, alternating runs (medians of --repeat):
+On the mixed WARC of fixture_warc.py (about 17% Japanese pages), in one process, on one
+core, alternating runs (medians of --repeat):
   ours         read + triage (charset, kana pre-filter) + paragraphs + language ID
   no-prefilter the same with the pre-filter off (the "full path")
   trafilatura  read + trafilatura.extract on every page + the same language ID
@@ -14,23 +9,20 @@ and prints records/s, the share of the known-Japanese pages each keeps, and the
 pre-filter's recall: the share of the documents the full path keeps that the
 pre-filtered path also keeps.
 
-    python benchmarks/extract_throughput.py [--fixtures ../shared/fixtures] [--repeat 3]
+    python benchmarks/extract_throughput.py [--fixtures DIR] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
 import statistics
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
+from fixture_warc import DEFAULT_FIXTURES, build_warc, fixture_pages
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from corpus.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
@@ -38,65 +30,6 @@ from corpus.extract.langid import LanguageIdentifier
 from corpus.extract.triage import Candidate, triage
 from corpus.schema import Document
 from corpus.warc.reader import WarcRecord, read_warc
-
-JAPANESE_FEED_DIRS = ("SHIFT_JIS", "EUC-JP", "CP932", "iso-2022-jp")
-OTHER_FEED_DIRS = ("GB2312", "Big5", "EUC-KR", "windows-1252", "iso-8859-1", "utf-8")
-JAPANESE_PAGES = (
-    "scrapinghub-article-extraction-benchmark/html/85439e26",
-    "scrapinghub-article-extraction-benchmark/html/f105de6e",
-    "mozilla-readability/test-pages/hukumusume/",
-    "mozilla-readability/test-pages/yahoo-4/",
-    "trafilatura-eval/eval/nhk.or.jp.k100.html",
-    "snacktory/yomiuri",
-    "uzushio/perldoc_ja",
-    "wpull-samples/videogame_top.htm",
-)  # not wpull-samples/kcna.html: its body is image buttons, its Japanese only <meta> keywords
-
-
-@dataclass(frozen=True)
-class Page:
-    url: str
-    body: bytes
-    japanese: bool
-
-
-def fixture_pages(fixtures: Path) -> list[Page]:
-    extraction = fixtures / "extraction"
-    paths = sorted(
-        [*extraction.rglob("*.html"), *extraction.rglob("*.html.gz"), *extraction.rglob("*.htm")]
-    )
-    paths = [p for p in paths if p.name != "expected.html"]
-    paths += sorted((fixtures / "encoding/wpull-samples").glob("*.htm*"))
-    feeds = fixtures / "encoding/chardet-tests"
-    for directory in (*JAPANESE_FEED_DIRS, *OTHER_FEED_DIRS):
-        paths += sorted(p for p in (feeds / directory).iterdir() if p.is_file())
-    pages = []
-    for path in paths:
-        body = path.read_bytes()
-        if path.suffix == ".gz":
-            body = gzip.decompress(body)
-        relative = path.relative_to(fixtures).as_posix()
-        japanese = path.parent.name in JAPANESE_FEED_DIRS or any(
-            marker in relative for marker in JAPANESE_PAGES
-        )
-        pages.append(Page(f"http://fixtures.test/{relative}", body, japanese))
-    return pages
-
-
-def build_warc(pages: list[Page]) -> bytes:
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    for page in pages:
-        headers = StatusAndHeaders(
-            "200 OK",
-            [("Content-Type", "text/html"), ("Content-Length", str(len(page.body)))],
-            protocol="HTTP/1.1",
-        )
-        record = writer.create_warc_record(
-            page.url, "response", payload=io.BytesIO(page.body), http_headers=headers
-        )
-        writer.write_record(record)
-    return buffer.getvalue()
 
 
 def run_ours(warc: bytes, config: ExtractConfig, extractor: DocumentExtractor) -> set[str]:
@@ -129,7 +62,7 @@ def run_trafilatura(warc: bytes, identifier: LanguageIdentifier) -> set[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fixtures", type=Path, default=Path("../shared/fixtures"))
+    parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 

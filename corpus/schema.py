@@ -57,16 +57,21 @@ class Document:
         return join_paragraphs(self.paragraphs)
 
     def to_row(self) -> dict:
-        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        row["paragraphs"] = [dataclasses.asdict(p) for p in self.paragraphs]
+        row = {name: getattr(self, name) for name in DOCUMENT_FIELDS}
+        row["paragraphs"] = [
+            {"text": p.text, "path": p.path, "link_chars": p.link_chars} for p in self.paragraphs
+        ]
         row["text"] = self.text
         return row
 
     @classmethod
     def from_row(cls, row: dict) -> Document:
-        values = {f.name: row[f.name] for f in dataclasses.fields(cls)}
+        values = {name: row[name] for name in DOCUMENT_FIELDS}
         values["paragraphs"] = [Paragraph(**p) for p in row["paragraphs"]]
         return cls(**values)
+
+
+DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
 
 
 PARAGRAPH_TYPE = pa.struct(

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from corpus.extract.langid import (
-    PREFIX_CHARS,
+    SAMPLE_CHARS,
     LanguageGuess,
     LanguageIdentifier,
     bundled_model_path,
+    sample_text,
 )
 
 
@@ -112,11 +113,14 @@ def test_newlines_and_long_texts(identifier: LanguageIdentifier, fixtures: Path)
     novel = (fixtures / "ja_text/aozora-sentencepiece/wagahaiwa_nekodearu.txt").read_text(
         encoding="utf-8"
     )
-    assert len(novel) > 10 * PREFIX_CHARS and "\n" in novel[:PREFIX_CHARS]
+    assert len(novel) > 100 * SAMPLE_CHARS and "\n" in novel[:SAMPLE_CHARS]
+    sample = sample_text(novel)
+    assert len(sample) == SAMPLE_CHARS + 3 and "\n" not in sample  # 4 windows, 3 spaces
+    assert sample.startswith(novel[:500].replace("\n", " "))
+    assert sample[-400:] in novel[-510:].replace("\n", " ")  # the last window ends the text
     [whole] = identifier.predict([novel])
-    [prefix] = identifier.predict([novel[:PREFIX_CHARS]])
-    assert whole == prefix
     assert whole.label == "ja"
+    assert sample_text("短い\n文") == "短い 文"
 
 
 def test_a_long_english_header_does_not_hide_japanese(

@@ -14,11 +14,14 @@ from pathlib import Path
 
 import fasttext
 
-# Characters of each text that are classified: enough to look past a long foreign-language
-# header (two Japanese etexts among the chardet fixtures open with 2,000+ characters of
-# English licence and were labelled en from their first 2,000), bounded so that a
-# multi-megabyte document costs no more than about 2 ms.
-PREFIX_CHARS = 20_000
+# Characters of each text that are classified: fastText's cost is linear in its input
+# (0.46 ms for 2,000 characters here, 3.6 ms for 20,000). A longer text is sampled in
+# SAMPLE_WINDOWS evenly spaced windows, so a long foreign-language header cannot decide
+# alone: two Japanese etexts among the chardet fixtures open with 2,000+ characters of
+# English licence and were labelled en from their first 2,000. fastText is a bag of
+# n-grams, so joining windows from different places costs it nothing in accuracy.
+SAMPLE_CHARS = 2000
+SAMPLE_WINDOWS = 4
 
 _BUNDLED_MODEL = "lid.176.ftz"
 _LABEL_PREFIX = "__label__"
@@ -28,6 +31,16 @@ _LABEL_PREFIX = "__label__"
 class LanguageGuess:
     label: str  # ISO code without "__label__", e.g. "ja"
     score: float  # fastText's probability; lid.176 can exceed 1.0 by about 1e-4
+
+
+def sample_text(text: str) -> str:
+    """At most SAMPLE_CHARS characters of `text`, on one line: all of it, or spaced windows."""
+    if len(text) > SAMPLE_CHARS:
+        width = SAMPLE_CHARS // SAMPLE_WINDOWS
+        step = (len(text) - width) // (SAMPLE_WINDOWS - 1)
+        text = " ".join(text[i * step : i * step + width] for i in range(SAMPLE_WINDOWS))
+    # fastText classifies one line at a time.
+    return text.replace("\n", " ")
 
 
 def bundled_model_path() -> str:
@@ -59,12 +72,12 @@ class LanguageIdentifier:
         self.model_path = path
 
     def predict(self, texts: list[str]) -> list[LanguageGuess]:
-        """One guess per text, from its first PREFIX_CHARS characters."""
+        """One guess per text, from at most SAMPLE_CHARS of its characters (`sample_text`)."""
         if not texts:
             return []
-        # fastText classifies one line at a time; fasttext 0.9.3 under numpy 2 also
+        # fasttext 0.9.3 under numpy 2
         # accepts only a list here, a single string raises.
-        lines = [text[:PREFIX_CHARS].replace("\n", " ") for text in texts]
+        lines = [sample_text(text) for text in texts]
         labels, scores = _load_model(self.model_path).predict(lines, k=1)
         return [
             LanguageGuess(label=label[0].removeprefix(_LABEL_PREFIX), score=float(score[0]))

@@ -132,14 +132,9 @@ class ExtractDocuments(beam.PTransform):
                 TALLIES, DEAD_LETTERS, main="candidates"
             )
         )
-        extracted = (
-            read.candidates
-            | "SpreadCandidates" >> beam.Reshuffle()
-            | "Extract"
-            >> beam.ParDo(ExtractFromCandidate(self.config)).with_outputs(
-                TALLIES, DEAD_LETTERS, main="documents"
-            )
-        )
+        extracted = read.candidates | "Extract" >> beam.ParDo(
+            ExtractFromCandidate(self.config)
+        ).with_outputs(TALLIES, DEAD_LETTERS, main="documents")
         return Extracted(
             documents=extracted.documents,
             dead_letters=(read.dead_letters, extracted.dead_letters)

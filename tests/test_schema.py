@@ -1,0 +1,32 @@
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
+
+
+def test_a_document_round_trips_through_its_parquet_schema():
+    document = Document(
+        id="urn:uuid:1",
+        url="https://例え.jp/a",
+        host="xn--r8jz45g.jp",
+        date=datetime(2024, 5, 20, 9, tzinfo=UTC),
+        source="CC-MAIN-2024-22",
+        warc_file="a.warc.gz",
+        warc_offset=123,
+        charset="cp932",
+        charset_source="meta",
+        language="ja",
+        language_score=0.5,
+        hiragana_ratio=0.25,
+        katakana_ratio=0.125,
+        kanji_ratio=0.375,
+        paragraphs=[
+            Paragraph("見出し", "html>body>h1", 0),
+            Paragraph("本文です。", "html>body>p", 2),
+        ],
+    )
+    row = pa.Table.from_pylist([document.to_row()], schema=DOCUMENT_SCHEMA).to_pylist()[0]
+    assert row["text"] == "見出し\n\n本文です。"
+    assert row["paragraphs"][1] == {"text": "本文です。", "path": "html>body>p", "link_chars": 2}
+    assert Document.from_row(row) == document
