@@ -147,3 +147,25 @@ def test_cli_reports_config_errors_before_work(tmp_path, capsys):
     code = main(["extract", str(tmp_path / "nothing-*.warc.gz"), "--output", str(tmp_path / "o")])
     assert code == 2
     assert "matches no file" in capsys.readouterr().err
+
+
+def test_trafilatura_method_runs_as_a_stage(runs, tmp_path):
+    output = tmp_path / "docs"
+    config = validate(
+        {"inputs": [str(SAMPLE)], "output": str(output), "extract": {"method": "trafilatura"}}
+    )
+    stats = run_extract([str(SAMPLE)], str(output), config, ["--direct_num_workers=1"], False)
+    rows = pq.ParquetDataset(sorted(output.glob("documents-*.parquet"))).read().to_pylist()
+    assert len(rows) == stats["outcome"][Outcome.KEPT] > 0
+    assert {p["path"] for r in rows for p in r["paragraphs"]} == {""}
+    # trafilatura drops the site chrome that the paragraphs method keeps (with its path).
+    footer = "個人情報の取り扱い"
+    assert not any(footer in r["text"] for r in rows)
+    paragraphs_method = pq.ParquetDataset(sorted((runs["base"] / "one").glob("doc*"))).read()
+    kept_footers = [
+        p["path"]
+        for r in paragraphs_method.to_pylist()
+        for p in r["paragraphs"]
+        if footer in p["text"]
+    ]
+    assert kept_footers and all("footer" in path for path in kept_footers)

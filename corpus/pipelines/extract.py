@@ -2,12 +2,12 @@
 
     file patterns -> match files -> spread files over workers
       -> read each file, triage each record (cheap: headers, charset, kana pre-filter)
-      -> spread the Japanese candidates over workers
       -> extract paragraphs, identify the language -> documents
 
-Files are never split (one worker reads a WARC file from start to end, as Uzushio
-does), but only the few Japanese candidates pay for HTML parsing, and they are
-redistributed before it, so a single large WARC file still uses every worker.
+A WARC file is the unit of work: one worker reads it from start to end (files are never
+split, as in Uzushio) and the steps after reading are fused with it, so no record body
+crosses the network. (Spreading the candidates over workers once more before parsing was
+measured: it bought nothing with several files per worker, and a crawl has thousands.)
 Every record ends as exactly one outcome tally; broken input also goes to dead letters.
 """
 
