@@ -21,17 +21,27 @@ class Paragraph:
 
     `path` is the CSS-like path of the block element that holds it, Uzushio-style
     (`html>body>div.container.main>div#content>p`); `link_chars` counts how many of
-    its characters were link text (inside `<a>`).
+    its characters were link text (inside `<a>`). `exact_freq` and `near_freq` are how
+    often this paragraph (and its group of near-duplicates) occurs in the corpus, None
+    until paragraph statistics are attached. `removed_by` names the filter that removed
+    it ("" while it is live); only the filter stage's debug output keeps removed ones.
     """
 
     text: str
     path: str = ""
     link_chars: int = 0
+    exact_freq: int | None = None
+    near_freq: int | None = None
+    removed_by: str = ""
+
+    @property
+    def live(self) -> bool:
+        return not self.removed_by
 
 
 def join_paragraphs(paragraphs: list[Paragraph]) -> str:
-    """A document's text: its paragraphs separated by a blank line."""
-    return PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
+    """A document's text: its live paragraphs separated by a blank line."""
+    return PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs if p.live)
 
 
 @dataclass(slots=True)
@@ -51,15 +61,21 @@ class Document:
     katakana_ratio: float
     kanji_ratio: float
     paragraphs: list[Paragraph] = field(default_factory=list)
+    removed_by: str = ""
+    """The filter that removed this document ("" when kept): set in debug output only."""
 
     @property
     def text(self) -> str:
         return join_paragraphs(self.paragraphs)
 
+    @property
+    def live_paragraphs(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.live]
+
     def to_row(self) -> dict:
         row = {name: getattr(self, name) for name in DOCUMENT_FIELDS}
         row["paragraphs"] = [
-            {"text": p.text, "path": p.path, "link_chars": p.link_chars} for p in self.paragraphs
+            {name: getattr(p, name) for name in PARAGRAPH_FIELDS} for p in self.paragraphs
         ]
         row["text"] = self.text
         return row
@@ -72,6 +88,7 @@ class Document:
 
 
 DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+PARAGRAPH_FIELDS = tuple(f.name for f in dataclasses.fields(Paragraph))
 
 
 PARAGRAPH_TYPE = pa.struct(
@@ -79,6 +96,9 @@ PARAGRAPH_TYPE = pa.struct(
         pa.field("text", pa.string(), nullable=False),
         pa.field("path", pa.string(), nullable=False),
         pa.field("link_chars", pa.int32(), nullable=False),
+        pa.field("exact_freq", pa.int64()),
+        pa.field("near_freq", pa.int64()),
+        pa.field("removed_by", pa.string(), nullable=False),
     ]
 )
 
@@ -100,5 +120,6 @@ DOCUMENT_SCHEMA = pa.schema(
         pa.field("kanji_ratio", pa.float32(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("paragraphs", pa.list_(PARAGRAPH_TYPE), nullable=False),
+        pa.field("removed_by", pa.string(), nullable=False),
     ]
 )

@@ -1,0 +1,91 @@
+"""What a filter is.
+
+A filter is a small pydantic model: its fields are its parameters, so the YAML entry
+`{filter: HiraganaRatio, low: 0.15}` is validated by constructing `HiraganaRatio(low=0.15)`,
+and a wrong name, key, type or value is a config error before any work. Every concrete
+subclass registers itself under its class name: adding a filter means adding one class.
+
+- `DocumentFilter.removal(document)` says why a document goes (a reason string) or None.
+- `HighLowFilter` is the common case: a measure of the document outside [low, high].
+- `ParagraphFilter.apply(document)` returns the document with paragraphs marked removed
+  (`Paragraph.removed_by`) or rewritten; it never drops a document itself.
+
+Reasons name the filter and the threshold tier that fired (`HiraganaRatio(low=0.15)`), so
+the same filter can stand in the chain several times with tightening thresholds and the
+output still says which tier removed what. Reasons are also directory names in the debug
+output: no `/`, no spaces.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from corpus.schema import Document
+
+
+class Filter(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    registry: ClassVar[dict[str, type[Filter]]] = {}
+    abstract: ClassVar[bool] = True
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "abstract" not in cls.__dict__:
+            cls.abstract = False
+            Filter.registry[cls.__name__] = cls
+
+    @property
+    def label(self) -> str:
+        """The filter with the parameters that differ from their defaults."""
+        params = ",".join(f"{k}={v}" for k, v in self.model_dump(exclude_defaults=True).items())
+        return f"{type(self).__name__}({params})"
+
+    def setup(self) -> None:
+        """Load what the filter needs (models, word lists); called once per worker."""
+
+
+class DocumentFilter(Filter):
+    abstract = True
+
+    def removal(self, document: Document) -> str | None:
+        """Why `document` must go, or None to keep it."""
+        raise NotImplementedError
+
+
+class HighLowFilter(DocumentFilter):
+    """Removes a document whose `measure` is below `low` or above `high` (Uzushio's
+    HighLowDocFilter); the reason names the bound that was crossed."""
+
+    abstract = True
+    low: float = 0.0
+    high: float = math.inf
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HighLowFilter:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+    def measure(self, document: Document) -> float:
+        raise NotImplementedError
+
+    def removal(self, document: Document) -> str | None:
+        value = self.measure(document)
+        if value < self.low:
+            return f"{type(self).__name__}(low={self.low})"
+        if value > self.high:
+            return f"{type(self).__name__}(high={self.high})"
+        return None
+
+
+class ParagraphFilter(Filter):
+    abstract = True
+
+    def apply(self, document: Document) -> Document:
+        """The document with paragraphs marked removed (`removed_by=self.label`) or rewritten."""
+        raise NotImplementedError

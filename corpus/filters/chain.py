@@ -1,0 +1,74 @@
+"""The filter chain: the filters of the run's config, applied in order.
+
+Document filters remove a document and name the reason; the first removal stops the
+chain. Paragraph filters mark or rewrite paragraphs; a document left with no live
+paragraph is removed, with the reason of the filter that removed its last one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from typing import Any
+
+from pydantic import ValidationError
+
+import corpus.filters
+from corpus.filters.base import DocumentFilter, Filter, ParagraphFilter
+from corpus.schema import Document
+
+FILTER_KEY = "filter"
+
+
+def _import_all_filters() -> None:
+    """Import every module of corpus.filters, so every filter class is registered."""
+    for module in pkgutil.iter_modules(corpus.filters.__path__):
+        importlib.import_module(f"corpus.filters.{module.name}")
+
+
+def build_filter(entry: Any, position: int) -> Filter:
+    """One chain entry (`{filter: Name, param: value, ...}`) -> the filter, or ValueError."""
+    where = f"chain[{position}]"
+    if not isinstance(entry, dict) or FILTER_KEY not in entry:
+        raise ValueError(f"{where}: expected a mapping with a `{FILTER_KEY}:` name")
+    params = dict(entry)
+    name = params.pop(FILTER_KEY)
+    _import_all_filters()
+    cls = Filter.registry.get(name)
+    if cls is None:
+        known = ", ".join(sorted(Filter.registry))
+        raise ValueError(f"{where}: unknown filter {name!r}; known filters: {known}")
+    try:
+        return cls(**params)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or name}: {e['msg']}" for e in error.errors()
+        )
+        raise ValueError(f"{where} ({name}): {problems}") from None
+
+
+class FilterChain:
+    def __init__(self, filters: list[Filter]) -> None:
+        self.filters = filters
+
+    @classmethod
+    def from_entries(cls, entries: list[Any]) -> FilterChain:
+        return cls([build_filter(entry, i) for i, entry in enumerate(entries)])
+
+    def setup(self) -> None:
+        for f in self.filters:
+            f.setup()
+
+    def apply(self, document: Document) -> Document:
+        """The document after the chain; `removed_by` is set when it was removed."""
+        for f in self.filters:
+            if isinstance(f, DocumentFilter):
+                reason = f.removal(document)
+                if reason is not None:
+                    return dataclasses.replace(document, removed_by=reason)
+            elif isinstance(f, ParagraphFilter):
+                document = f.apply(document)
+                if not document.live_paragraphs:
+                    return dataclasses.replace(document, removed_by=f.label)
+        return document
