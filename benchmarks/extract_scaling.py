@@ -19,7 +19,7 @@ from pathlib import Path
 from fixture_warc import DEFAULT_FIXTURES, build_warc, fixture_pages
 
 from corpus.config import validate
-from corpus.pipelines.run import run_extract
+from corpus.pipelines.run import run_stage
 
 
 def main() -> None:
@@ -44,8 +44,13 @@ def main() -> None:
                 output = str(Path(scratch) / f"out-{workers}-{attempt}")
                 config = validate({"inputs": inputs, "output": output})
                 start = time.perf_counter()
-                stats = run_extract(
-                    inputs, output, config, [f"--direct_num_workers={workers}"], overwrite=False
+                stats = run_stage(
+                    "extract",
+                    inputs,
+                    output,
+                    config,
+                    [f"--direct_num_workers={workers}"],
+                    overwrite=False,
                 )
                 seconds[workers].append(time.perf_counter() - start)
                 assert stats["records_read"] == records, stats

@@ -21,28 +21,16 @@ import time
 from pathlib import Path
 
 import trafilatura
-from fixture_warc import DEFAULT_FIXTURES, build_warc, fixture_pages
+from fixture_warc import DEFAULT_FIXTURES, build_warc, extract_documents, fixture_pages
 from warcio.archiveiterator import ArchiveIterator
 
 from corpus.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.langid import LanguageIdentifier
-from corpus.extract.triage import Candidate, triage
-from corpus.schema import Document
-from corpus.warc.reader import WarcRecord, read_warc
 
 
 def run_ours(warc: bytes, config: ExtractConfig, extractor: DocumentExtractor) -> set[str]:
-    kept = set()
-    for record in read_warc(io.BytesIO(warc), "bench.warc.gz"):
-        if not isinstance(record, WarcRecord):
-            continue
-        candidate = triage(record, config)
-        if isinstance(candidate, Candidate):
-            document = extractor.extract(candidate)
-            if isinstance(document, Document):
-                kept.add(document.url)
-    return kept
+    return {d.url for d in extract_documents(warc, config, extractor)}
 
 
 def run_trafilatura(warc: bytes, identifier: LanguageIdentifier) -> set[str]:

@@ -16,6 +16,12 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from corpus.config import ExtractConfig
+from corpus.extract.extractor import DocumentExtractor
+from corpus.extract.triage import Candidate, triage
+from corpus.schema import Document
+from corpus.warc.reader import WarcRecord, read_warc
+
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 JAPANESE_FEED_DIRS = ("SHIFT_JIS", "EUC-JP", "CP932", "iso-2022-jp")
 OTHER_FEED_DIRS = ("GB2312", "Big5", "EUC-KR", "windows-1252", "iso-8859-1", "utf-8")
@@ -77,3 +83,18 @@ def build_warc(pages: list[Page]) -> bytes:
         )
         writer.write_record(record)
     return buffer.getvalue()
+
+
+def extract_documents(
+    warc: bytes, config: ExtractConfig, extractor: DocumentExtractor
+) -> list[Document]:
+    """The extraction stage's core on a WARC in memory, without Beam."""
+    documents = []
+    for record in read_warc(io.BytesIO(warc), "fixtures.warc.gz"):
+        if isinstance(record, WarcRecord):
+            candidate = triage(record, config)
+            if isinstance(candidate, Candidate):
+                document = extractor.extract(candidate)
+                if isinstance(document, Document):
+                    documents.append(document)
+    return documents

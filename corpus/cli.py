@@ -1,7 +1,8 @@
 """The `corpus` command.
 
     corpus run CONFIG [--set KEY=VALUE ...] [--overwrite] [BEAM FLAGS]
-    corpus extract INPUT... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+    corpus extract WARC... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+    corpus filter PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
 
 Flags this command does not know are Beam pipeline options and pass through to Beam
 (`--runner=DataflowRunner`, `--direct_num_workers=2`, `--temp_location=gs://...`);
@@ -17,7 +18,7 @@ import sys
 import yaml
 
 from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
-from corpus.pipelines.run import run, run_extract
+from corpus.pipelines.run import run, run_stage
 
 
 def format_stats(stage: str, stats: dict) -> str:
@@ -44,9 +45,10 @@ def command_run(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dic
     return run(config, beam_args, args.overwrite)
 
 
-def command_extract(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+def command_stage(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
     config = stage_config(args, args.inputs, args.output)
-    return {"extract": run_extract(args.inputs, args.output, config, beam_args, args.overwrite)}
+    stats = run_stage(args.command, args.inputs, args.output, config, beam_args, args.overwrite)
+    return {args.command: stats}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,13 +73,19 @@ def parser() -> argparse.ArgumentParser:
     run_parser.add_argument("config", help="the run's YAML config")
     run_parser.set_defaults(handler=command_run)
 
-    extract_parser = add("extract", "WARC files -> Japanese documents (Parquet)")
-    extract_parser.add_argument(
-        "inputs", nargs="+", help="WARC files or globs (local, gs://, s3://)"
-    )
-    extract_parser.add_argument("--output", required=True, help="directory for the Parquet files")
-    extract_parser.add_argument("--config", help="YAML config for the stage's parameters")
-    extract_parser.set_defaults(handler=command_extract)
+    for name, help_text, inputs_help in (
+        (
+            "extract",
+            "WARC files -> Japanese documents",
+            "WARC files or globs (local, gs://, s3://)",
+        ),
+        ("filter", "documents -> documents that pass the filter chain", "document Parquet globs"),
+    ):
+        stage = add(name, help_text)
+        stage.add_argument("inputs", nargs="+", help=inputs_help)
+        stage.add_argument("--output", required=True, help="directory for the stage's output")
+        stage.add_argument("--config", help="YAML config for the stage's parameters")
+        stage.set_defaults(handler=command_stage)
     return main
 
 

@@ -8,13 +8,15 @@ checked by the same rules.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corpus.extract.prefilter import MIN_KANA
+from corpus.filters.chain import FilterChain
 
 
 class ConfigError(ValueError):
@@ -57,12 +59,57 @@ class ExtractConfig(_Section):
     WARC path (CC-MAIN-YYYY-WW), else `web`."""
 
 
+DEFAULT_CHAIN = Path(__file__).parent / "filters" / "default_chain.yaml"
+
+
+def load_chain_file(path: str | Path) -> list[Any]:
+    """A chain file is YAML with a top-level `chain:` list of `{filter: Name, ...}` entries.
+
+    `${VAR}` in a string value is replaced by the environment variable VAR, so a chain file
+    can name user-provided models (KenLM, classifiers) without editing it.
+    """
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read filter chain {path}: {error}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("chain"), list):
+        raise ValueError(f"{path}: expected a top-level `chain:` list")
+    return [
+        {k: os.path.expandvars(v) if isinstance(v, str) else v for k, v in entry.items()}
+        if isinstance(entry, dict)
+        else entry
+        for entry in raw["chain"]
+    ]
+
+
+class FilterConfig(_Section):
+    """Documents -> the documents worth training on."""
+
+    chain: list[dict[str, Any]] | str = Field(str(DEFAULT_CHAIN), validate_default=True)
+    """The filter chain: a list of `{filter: Name, param: value}` entries, or the path of a
+    YAML file holding one under `chain:` (configs/filters/). Default: the chain in
+    corpus/filters/default_chain.yaml, which needs no external model."""
+    skip: list[str] = Field(default_factory=list)
+    """Names of filters to leave out of the chain, e.g. `[KenLMDocAvgPerplexity,
+    KenLMParagraphPerplexity]` to run configs/filters/llm-jp-v2.yaml without a KenLM model."""
+    debug: bool = False
+    """Also write the removed documents, partitioned by removal reason, under `removed/`."""
+
+    @model_validator(mode="after")
+    def _valid_chain(self) -> FilterConfig:
+        entries = load_chain_file(self.chain) if isinstance(self.chain, str) else self.chain
+        entries = [e for e in entries if not (isinstance(e, dict) and e.get("filter") in self.skip)]
+        FilterChain.from_entries(entries)
+        object.__setattr__(self, "chain", entries)  # resolved once, here: the model is frozen
+        return self
+
+
 class OutputConfig(_Section):
     documents_per_shard: int = Field(50_000, ge=1)
     """Parquet shards are sized to hold about this many documents each."""
 
 
-STAGES = ("extract",)
+STAGES = ("extract", "filter")
 
 
 class RunConfig(_Section):
@@ -72,10 +119,14 @@ class RunConfig(_Section):
     """WARC files or globs: local paths, gs:// or s3:// (with the matching extra installed)."""
     output: str
     """Directory of the run's outputs: one subdirectory per stage."""
-    stages: list[Literal["extract"]] = Field(default_factory=lambda: list(STAGES), min_length=1)
+    stages: list[Literal["extract", "filter"]] = Field(
+        default_factory=lambda: list(STAGES), min_length=1
+    )
     """Stages to run, in order; each reads the previous one's output."""
     extract: ExtractConfig = ExtractConfig()
     """Parameters of the extraction stage."""
+    filter: FilterConfig = FilterConfig()
+    """Parameters of the filter stage."""
     parquet: OutputConfig = OutputConfig()
     """How document Parquet files are sharded."""
 
@@ -108,7 +159,8 @@ def validate(raw: Any, origin: str = "config") -> RunConfig:
         return RunConfig.model_validate(raw)
     except ValidationError as error:
         problems = [
-            f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
+            + e["msg"].removeprefix("Value error, ")
             for e in error.errors()
         ]
         raise ConfigError(f"{origin} is invalid:\n" + "\n".join(problems)) from None

@@ -15,11 +15,12 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_are_documented_and_applied():
     config = validate({"inputs": ["a.warc.gz"], "output": "out"})
-    assert config.stages == ["extract"]
+    assert config.stages == ["extract", "filter"]
+    assert config.filter.chain[0] == {"filter": "DocLength", "low": 50}
     assert config.extract.method == "paragraphs"
     assert config.extract.max_record_bytes == 16 * 2**20
     assert config.extract.languages == ["ja"]
-    for section in (RunConfig, type(config.extract), type(config.parquet)):
+    for section in (RunConfig, type(config.extract), type(config.filter), type(config.parquet)):
         assert [n for n, f in section.model_fields.items() if not f.description] == []
 
 
@@ -63,3 +64,21 @@ def test_shipped_configs_validate():
     assert configs
     for path in configs:
         load_config(path)
+
+
+def test_filter_chain_errors_name_the_entry(tmp_path):
+    chain = [{"filter": "DocLength", "low": 50}, {"filter": "HiraganaRatio", "lowest": 0.1}]
+    with pytest.raises(
+        ConfigError, match=r"filter: chain\[1\] \(HiraganaRatio\): lowest: Extra inputs"
+    ):
+        validate({"inputs": ["a"], "output": "o", "filter": {"chain": chain}})
+    with pytest.raises(ConfigError, match=r"chain\[0\]: unknown filter 'Hiragana'"):
+        validate({"inputs": ["a"], "output": "o", "filter": {"chain": [{"filter": "Hiragana"}]}})
+    with pytest.raises(ConfigError, match="cannot read filter chain"):
+        validate({"inputs": ["a"], "output": "o", "filter": {"chain": str(tmp_path / "no.yaml")}})
+
+
+def test_shipped_filter_chains_validate():
+    chains = sorted((REPO / "configs" / "filters").glob("*.yaml"))
+    for path in chains:
+        validate({"inputs": ["a"], "output": "o", "filter": {"chain": str(path)}})

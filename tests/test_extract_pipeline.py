@@ -11,7 +11,7 @@ import pytest
 from corpus.cli import main
 from corpus.config import ConfigError, validate
 from corpus.extract.outcome import Outcome
-from corpus.pipelines.run import run_extract
+from corpus.pipelines.run import run_stage
 from corpus.warc.reader import ReadFailure, read_warc
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,8 +54,8 @@ def read_directly(paths: list[str]) -> tuple[int, int, int]:
 
 def extract(inputs: list[str], output: Path, workers: int) -> dict:
     config = validate({"inputs": inputs, "output": str(output)})
-    return run_extract(
-        inputs, str(output), config, [f"--direct_num_workers={workers}"], overwrite=False
+    return run_stage(
+        "extract", inputs, str(output), config, [f"--direct_num_workers={workers}"], overwrite=False
     )
 
 
@@ -154,7 +154,9 @@ def test_trafilatura_method_runs_as_a_stage(runs, tmp_path):
     config = validate(
         {"inputs": [str(SAMPLE)], "output": str(output), "extract": {"method": "trafilatura"}}
     )
-    stats = run_extract([str(SAMPLE)], str(output), config, ["--direct_num_workers=1"], False)
+    stats = run_stage(
+        "extract", [str(SAMPLE)], str(output), config, ["--direct_num_workers=1"], False
+    )
     rows = pq.ParquetDataset(sorted(output.glob("documents-*.parquet"))).read().to_pylist()
     assert len(rows) == stats["outcome"][Outcome.KEPT] > 0
     assert {p["path"] for r in rows for p in r["paragraphs"]} == {""}

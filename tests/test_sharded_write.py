@@ -57,3 +57,29 @@ def test_jsonl_shards_and_no_leftover_temporary_files(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [records[1], records[0]]
     assert lines[0] == '{"key": "a", "value": "日本"}'
+
+
+def test_partitions_get_their_own_directories_and_shard_counts(tmp_path):
+    records = [{"key": f"k{i:02d}", "value": i} for i in range(25)]
+    with beam.Pipeline(runner=FnApiRunner()) as pipeline:
+        _ = (
+            pipeline
+            | beam.Create(records)
+            | WriteShards(
+                str(tmp_path),
+                "part",
+                ParquetFormat(SCHEMA, dict),
+                lambda r: r["key"],
+                10,
+                partition_of=lambda r: f"parity={r['value'] % 2}",
+            )
+        )
+    even = sorted(p.name for p in (tmp_path / "parity=0").iterdir())
+    odd = sorted(p.name for p in (tmp_path / "parity=1").iterdir())
+    assert even == [f"part-0000{i}-of-00002.parquet" for i in range(2)]  # 13 records
+    assert odd == [f"part-0000{i}-of-00002.parquet" for i in range(2)]  # 12 records
+    table = pq.ParquetDataset(tmp_path).read()
+    assert sorted(table.column("value").to_pylist()) == list(range(25))
+    values, parities = table.column("value").to_pylist(), table.column("parity").to_pylist()
+    parity = dict(zip(values, parities, strict=True))
+    assert all(parity[value] == value % 2 for value in range(25))  # Hive partitions read back

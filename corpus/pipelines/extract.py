@@ -25,16 +25,13 @@ from corpus.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.outcome import Outcome
 from corpus.extract.triage import Candidate, triage
+from corpus.pipelines.dead_letters import dead_letter
 from corpus.pipelines.stage_stats import Tally
 from corpus.schema import Document
 from corpus.warc.reader import ReadFailure, read_warc
 
 TALLIES = "tallies"
 DEAD_LETTERS = "dead_letters"
-
-
-def dead_letter(file: str, offset: int, reason: str, error: str) -> dict:
-    return {"file": file, "offset": offset, "reason": reason, "error": error}
 
 
 class ReadAndTriage(beam.DoFn):

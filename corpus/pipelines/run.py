@@ -1,25 +1,29 @@
-"""Assembles the configured stages into one Beam pipeline and runs it.
+"""Assembles the configured stages into Beam pipelines and runs them.
 
-Each stage reads the previous stage's output (or the run's inputs) and writes its own
-directory under the run's output: `OUTPUT/extract/`, ...
+Each stage reads the previous stage's output (the run's inputs for the first) and writes
+its own directory under the run's output: `OUTPUT/extract/`, `OUTPUT/filter/`, ...
+Every stage directory holds `documents-*.parquet`, `dead_letters/` and `stats.json`.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Callable
 
+import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import ConfigError, RunConfig
+from corpus.pipelines.dead_letters import WriteDeadLetters
+from corpus.pipelines.document_io import ReadDocuments, WriteDocuments, documents_glob
 from corpus.pipelines.extract import ExtractDocuments
+from corpus.pipelines.filter import FilterDocuments
 from corpus.pipelines.runner import make_pipeline
-from corpus.pipelines.sharded_write import JsonLinesFormat, ParquetFormat, WriteShards
 from corpus.pipelines.stage_stats import STATS_FILE, WriteStageStats
-from corpus.schema import DOCUMENT_SCHEMA, Document
+from corpus.schema import Document
 
-DEAD_LETTERS_DIR = "dead_letters"
-DEAD_LETTERS_PER_SHARD = 100_000
+REMOVED_DIR = "removed"
 
 
 def check_inputs(patterns: list[str]) -> None:
@@ -43,31 +47,32 @@ def prepare_output(directory: str, overwrite: bool) -> None:
     FileSystems.delete([m.path for m in previous])
 
 
-def document_key(document: Document) -> str:
-    return f"{document.id}\0{document.warc_file}\0{document.warc_offset:020d}"
+def removal_partition(document: Document) -> str:
+    return f"reason={document.removed_by}"
 
 
-def dead_letter_key(letter: dict) -> str:
-    return f"{letter['file']}\0{letter['offset']:020d}\0{letter['reason']}\0{letter['error']}"
-
-
-def build_extract(pipeline, inputs: list[str], config: RunConfig, directory: str) -> None:
+def build_extract(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
     extracted = pipeline | "Extract" >> ExtractDocuments(inputs, config.extract)
-    _ = extracted.documents | "WriteDocuments" >> WriteShards(
-        directory,
-        "documents",
-        ParquetFormat(DOCUMENT_SCHEMA, Document.to_row),
-        document_key,
-        config.parquet.documents_per_shard,
+    documents_per_shard = config.parquet.documents_per_shard
+    _ = extracted.documents | "WriteDocuments" >> WriteDocuments(out, documents_per_shard)
+    _ = extracted.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
+    _ = extracted.tallies | "WriteStats" >> WriteStageStats(out)
+
+
+def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
+    documents = pipeline | "Read" >> ReadDocuments(inputs)
+    filtered = documents | "Filter" >> FilterDocuments(config.filter.chain, config.filter.debug)
+    documents_per_shard = config.parquet.documents_per_shard
+    _ = filtered.documents | "WriteDocuments" >> WriteDocuments(out, documents_per_shard)
+    _ = filtered.removed | "WriteRemoved" >> WriteDocuments(
+        posixpath.join(out, REMOVED_DIR), documents_per_shard, removal_partition
     )
-    _ = extracted.dead_letters | "WriteDeadLetters" >> WriteShards(
-        posixpath.join(directory, DEAD_LETTERS_DIR),
-        "dead_letters",
-        JsonLinesFormat(),
-        dead_letter_key,
-        DEAD_LETTERS_PER_SHARD,
-    )
-    _ = extracted.tallies | "WriteStats" >> WriteStageStats(directory)
+    _ = filtered.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
+    _ = filtered.tallies | "WriteStats" >> WriteStageStats(out)
+
+
+StageBuilder = Callable[[beam.Pipeline, list[str], RunConfig, str], None]
+STAGE_BUILDERS: dict[str, StageBuilder] = {"extract": build_extract, "filter": build_filter}
 
 
 def read_stats(directory: str) -> dict:
@@ -75,23 +80,31 @@ def read_stats(directory: str) -> dict:
         return json.loads(handle.read())
 
 
-def run_extract(
-    inputs: list[str], directory: str, config: RunConfig, beam_args: list[str], overwrite: bool
+def run_stage(
+    stage: str,
+    inputs: list[str],
+    directory: str,
+    config: RunConfig,
+    beam_args: list[str],
+    overwrite: bool,
 ) -> dict:
-    """Runs the extraction stage alone; returns its statistics."""
+    """Runs one stage on `inputs` (WARC globs, or the previous stage's Parquet glob)."""
     check_inputs(inputs)
     prepare_output(directory, overwrite)
     pipeline = make_pipeline(beam_args)
-    build_extract(pipeline, inputs, config, directory)
+    STAGE_BUILDERS[stage](pipeline, inputs, config, directory)
     pipeline.run().wait_until_finish()
     return read_stats(directory)
 
 
 def run(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict[str, dict]:
-    """Runs every configured stage; returns each stage's statistics by stage name."""
+    """Runs every configured stage in order; returns each stage's statistics by name."""
     stats = {}
+    inputs = config.inputs
     for stage in config.stages:
         directory = posixpath.join(config.output, stage)
-        if stage == "extract":
-            stats[stage] = run_extract(config.inputs, directory, config, beam_args, overwrite)
+        stats[stage] = run_stage(stage, inputs, directory, config, beam_args, overwrite)
+        inputs = [documents_glob(directory)]
+        if not FileSystems.match(inputs)[0].metadata_list:
+            break  # nothing kept: the later stages would have no input
     return stats

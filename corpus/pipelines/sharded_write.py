@@ -72,24 +72,33 @@ class _WriteShard(beam.DoFn):
         self.fmt = fmt
         self.sort_key = sort_key
 
-    def process(self, element: tuple[int, Iterable[Any]], num_shards: int) -> Iterable[str]:
-        index, records = element
+    def process(
+        self, element: tuple[tuple[str, int], Iterable[Any]], shard_counts: dict[str, int]
+    ) -> Iterable[str]:
+        (partition, index), records = element
         ordered = sorted(records, key=self.sort_key)
-        name = shard_name(self.prefix, index, num_shards, self.fmt.extension)
-        final = posixpath.join(self.directory, name)
-        temporary = posixpath.join(self.directory, f".tmp-{name}")
+        name = shard_name(self.prefix, index, shard_counts[partition], self.fmt.extension)
+        directory = posixpath.join(self.directory, partition) if partition else self.directory
+        final = posixpath.join(directory, name)
+        temporary = posixpath.join(directory, f".tmp-{name}")
         with FileSystems.create(temporary) as handle:
             self.fmt.write(ordered, handle)
         FileSystems.rename([temporary], [final])
         yield final
 
 
+def _no_partition(record: Any) -> str:
+    return ""
+
+
 class WriteShards(beam.PTransform):
     """Writes a PCollection as `PREFIX-SSSSS-of-NNNNN.EXT` files under `directory`.
 
     `sort_key(record) -> str` orders records and picks their shard; it must be unique
-    per record for the output to be deterministic. Yields the paths written. Shards that
-    receive no record are not written.
+    per record for the output to be deterministic. With `partition_of(record) -> str`,
+    each partition gets its own subdirectory and shard count (a Hive-style name such as
+    `reason=DocLength(low=50)` reads well in pyarrow). Yields the paths written. Shards
+    that receive no record are not written.
     """
 
     def __init__(
@@ -99,6 +108,7 @@ class WriteShards(beam.PTransform):
         fmt: ShardFormat,
         sort_key: Callable[[Any], str],
         records_per_shard: int,
+        partition_of: Callable[[Any], str] | None = None,
     ) -> None:
         super().__init__()
         self.directory = directory
@@ -106,19 +116,29 @@ class WriteShards(beam.PTransform):
         self.fmt = fmt
         self.sort_key = sort_key
         self.records_per_shard = records_per_shard
+        self.partition_of = partition_of or _no_partition
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
         per_shard = self.records_per_shard
         sort_key = self.sort_key
-        num_shards = beam.pvalue.AsSingleton(
+        partition_of = self.partition_of
+        shard_counts = beam.pvalue.AsDict(
             records
-            | "Count" >> beam.combiners.Count.Globally()
-            | "NumShards" >> beam.Map(lambda count: max(1, math.ceil(count / per_shard)))
+            | "Partition" >> beam.Map(lambda r: partition_of(r))
+            | "Count" >> beam.combiners.Count.PerElement()
+            | "NumShards" >> beam.MapTuple(lambda p, count: (p, math.ceil(count / per_shard)))
         )
+
+        def key_by_shard(record: Any, counts: dict[str, int]) -> tuple[tuple[str, int], Any]:
+            partition = partition_of(record)
+            return (partition, stable_shard(sort_key(record), counts[partition])), record
+
         return (
             records
-            | "KeyByShard" >> beam.Map(lambda r, n: (stable_shard(sort_key(r), n), r), num_shards)
+            | "KeyByShard" >> beam.Map(key_by_shard, shard_counts)
             | "GroupShards" >> beam.GroupByKey()
             | "WriteShard"
-            >> beam.ParDo(_WriteShard(self.directory, self.prefix, self.fmt, sort_key), num_shards)
+            >> beam.ParDo(
+                _WriteShard(self.directory, self.prefix, self.fmt, sort_key), shard_counts
+            )
         )
