@@ -37,7 +37,8 @@ class Filter(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         if "abstract" not in cls.__dict__:
             cls.abstract = False
-            Filter.registry[cls.__name__] = cls
+            if Filter.registry.setdefault(cls.__name__, cls) is not cls:
+                raise TypeError(f"two filters are named {cls.__name__}: names must be unique")
 
     @property
     def label(self) -> str:
