@@ -1,0 +1,191 @@
+"""Filters that read a paragraph's place in the page, its path (`Paragraph.path`).
+
+A path is the `>`-joined chain of `tag.class1.class2#id` segments from `html` down to the
+block element that bounds the paragraph (corpus.extract.paragraphs), so only block
+elements and their ancestors appear in it: a `<ul>` of plain `<li>` items is one paragraph
+with one line per item and path `...>ul`; an `li` shows up only as the ancestor of a
+block inside it (`...>ul>li>div`), and an `<option>` is a block of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from typing import NamedTuple
+
+from corpus.filters.base import ParagraphFilter
+from corpus.schema import Document, Paragraph
+
+
+class PathSegment(NamedTuple):
+    tag: str
+    classes: tuple[str, ...]
+    id: str | None
+
+
+@functools.lru_cache(maxsize=4096)  # pages of one site share their few paths
+def parse_path(path: str) -> tuple[PathSegment, ...]:
+    """`"body>div.a.b#c>p"` -> segments (body), (div, (a, b), c), (p); `""` -> none."""
+    segments = []
+    for raw in path.split(">") if path else ():
+        head, _, element_id = raw.partition("#")
+        tag, *classes = head.split(".")
+        segments.append(PathSegment(tag, tuple(c for c in classes if c), element_id or None))
+    return tuple(segments)
+
+
+NO_CONTENT_TAGS = frozenset({"header", "footer", "aside", "nav", "noscript", "form"})
+NAMED_TAGS = frozenset({"div", "p", "ul", "h1"})  # the elements whose class and id are read
+KEYWORDS = (
+    "header", "footer", "side", "aside", "sidebar", "menu", "nav", "navi", "navigation",
+    "navbar", "banner", "logo", "pankuzu", "breadcrumb", "breadcrumbs", "widget", "button",
+)  # fmt: skip
+BLOG_TEMPLATE_NAMES = (
+    "left-box", "blog-title-inner", "globalheader", "blogtitle", "blog-name", "head-block1",
+    "head-blog-name", "head-introduction",
+)  # fmt: skip
+
+
+def _capitalized(word: str) -> str:
+    # Java's capitalize: only the first character changes (str.capitalize lowers the rest).
+    return word[:1].upper() + word[1:]
+
+
+_KEYWORD_PARTS = frozenset(KEYWORDS)
+_CAPITALIZED_KEYWORD = re.compile("|".join(_capitalized(k) for k in KEYWORDS))
+_EXACT_NAMES = frozenset(BLOG_TEMPLATE_NAMES) | {
+    head + "".join(_capitalized(word) for word in rest)
+    for head, *rest in (name.split("-") for name in BLOG_TEMPLATE_NAMES)
+}
+
+
+def _names_furniture(name: str) -> bool:
+    """Whether a class or id names page furniture (see NoContentDOM)."""
+    return (
+        name in _EXACT_NAMES
+        or not _KEYWORD_PARTS.isdisjoint(re.split("[-_]", name))
+        or _CAPITALIZED_KEYWORD.search(_capitalized(name)) is not None
+    )
+
+
+class NoContentDOM(ParagraphFilter):
+    """Removes paragraphs that sit in page furniture rather than content (Uzushio's
+    NoContentDOM). No parameters. A live paragraph goes when any segment of its path
+
+    - is one of `NO_CONTENT_TAGS` (header, footer, aside, nav, noscript, form), anywhere
+      above it or itself; or
+    - is one of `NAMED_TAGS` (div, p, ul, h1) whose id or one of whose classes names
+      furniture: it holds a `KEYWORDS` word as a whole `-`/`_`-separated part (`g-navi`,
+      `site_logo`), or as a capitalized substring once its own first letter is capitalized
+      (`SideBar`, `globalNavi`, `headerArea`, but not `inside`, `subheader` or `HEADER`:
+      matching is case-sensitive past the first letter), or it is exactly one of
+      `BLOG_TEMPLATE_NAMES` (kebab-case as listed or camelCase: `blog-name`, `blogName`).
+
+    As in Uzushio, a page whose whole body sits inside a `<form>` (ASP.NET pages) loses
+    every paragraph."""
+
+    def apply(self, document: Document) -> Document:
+        paragraphs = [
+            dataclasses.replace(p, removed_by=self.label)
+            if p.live and self.is_no_content(p.path)
+            else p
+            for p in document.paragraphs
+        ]
+        return dataclasses.replace(document, paragraphs=paragraphs)
+
+    @staticmethod
+    def is_no_content(path: str) -> bool:
+        for segment in parse_path(path):
+            if segment.tag in NO_CONTENT_TAGS:
+                return True
+            if segment.tag in NAMED_TAGS:
+                names = segment.classes if segment.id is None else (*segment.classes, segment.id)
+                if any(_names_furniture(name) for name in names):
+                    return True
+        return False
+
+
+HEADING_LEVELS = {f"h{level}": level for level in range(1, 7)}
+
+
+class MarkdownizeHeading(ParagraphFilter):
+    """Prefixes each live paragraph under a heading with its Markdown marker: `# ` for h1 up
+    to `###### ` for h6, after the innermost h1-h6 on its path (Uzushio's
+    MarkdownizeHeading). No parameters."""
+
+    def apply(self, document: Document) -> Document:
+        paragraphs = [self._markdownized(p) if p.live else p for p in document.paragraphs]
+        return dataclasses.replace(document, paragraphs=paragraphs)
+
+    @staticmethod
+    def _markdownized(paragraph: Paragraph) -> Paragraph:
+        for segment in reversed(parse_path(paragraph.path)):
+            level = HEADING_LEVELS.get(segment.tag)
+            if level:
+                return dataclasses.replace(paragraph, text=f"{'#' * level} {paragraph.text}")
+        return paragraph
+
+
+LIST_ITEM_TAGS = frozenset({"li", "option"})
+LIST_MARKER = "- "
+
+
+class MergeListTag(ParagraphFilter):
+    """Merges consecutive live paragraphs that belong to the same list item element into one
+    Markdown list (Uzushio's MergeListTag). No parameters.
+
+    A paragraph's list item is the innermost `li` or `option` on its path; two live
+    paragraphs in a row merge when their paths agree down to and including that segment
+    (tag, classes and id). The run becomes one paragraph in the place and with the path of
+    its first: the items' texts joined by a newline, each prefixed with `- ` unless it
+    already starts so; exact and near frequencies the smallest of the items' (None if any
+    is None, which counts as 1); link characters summed. Items merged into it leave the
+    document (their text lives on in the merged paragraph). A list item with no such
+    neighbour is left as it is."""
+
+    def apply(self, document: Document) -> Document:
+        paragraphs: list[Paragraph] = []
+        runs: list[tuple[int, list[Paragraph]]] = []  # (position in paragraphs, live items)
+        run_item: tuple[PathSegment, ...] | None = None
+        for paragraph in document.paragraphs:
+            if not paragraph.live:
+                paragraphs.append(paragraph)
+                continue
+            item = self.list_item(paragraph.path)
+            if item is not None and item == run_item:
+                runs[-1][1].append(paragraph)
+                continue
+            run_item = item
+            runs.append((len(paragraphs), [paragraph]))
+            paragraphs.append(paragraph)
+        if len(paragraphs) == len(document.paragraphs):
+            return document
+        for position, items in runs:
+            if len(items) > 1:
+                paragraphs[position] = self._merged(items)
+        return dataclasses.replace(document, paragraphs=paragraphs)
+
+    @staticmethod
+    def list_item(path: str) -> tuple[PathSegment, ...] | None:
+        """The path down to its innermost list item element, or None if it has none."""
+        segments = parse_path(path)
+        for depth in range(len(segments) - 1, -1, -1):
+            if segments[depth].tag in LIST_ITEM_TAGS:
+                return segments[: depth + 1]
+        return None
+
+    @staticmethod
+    def _merged(items: list[Paragraph]) -> Paragraph:
+        text = "\n".join(
+            p.text if p.text.startswith(LIST_MARKER) else LIST_MARKER + p.text for p in items
+        )
+        exact = [p.exact_freq for p in items]
+        near = [p.near_freq for p in items]
+        return dataclasses.replace(
+            items[0],
+            text=text,
+            link_chars=sum(p.link_chars for p in items),
+            exact_freq=None if None in exact else min(exact),
+            near_freq=None if None in near else min(near),
+        )
