@@ -16,6 +16,21 @@ from typing import Literal
 SegmenterKind = Literal["fugashi", "sudachi"]
 SudachiMode = Literal["A", "B", "C"]
 
+SUDACHI_MAX_CHARS = 12_000
+"""SudachiPy refuses an input over 49,149 UTF-8 bytes; this many characters is always under it."""
+
+
+def sudachi_pieces(line: str) -> list[str]:
+    """`line` cut into pieces SudachiPy accepts, each cut made after the last 。 in reach
+    (else at the limit), so a cut rarely splits a word."""
+    pieces = []
+    while len(line) > SUDACHI_MAX_CHARS:
+        cut = line.rfind("。", 0, SUDACHI_MAX_CHARS) + 1 or SUDACHI_MAX_CHARS
+        pieces.append(line[:cut])
+        line = line[cut:]
+    pieces.append(line)
+    return pieces
+
 
 class WordSegmenter:
     def __init__(self, kind: SegmenterKind = "fugashi", mode: SudachiMode = "A") -> None:
@@ -39,7 +54,9 @@ class WordSegmenter:
 
         tokenizer = Dictionary(dict="core").create()
         mode = getattr(SplitMode, self.mode)
-        return lambda text: [m.surface() for m in tokenizer.tokenize(text, mode)]
+        return lambda text: [
+            m.surface() for piece in sudachi_pieces(text) for m in tokenizer.tokenize(piece, mode)
+        ]
 
     def words(self, text: str) -> list[str]:
         """The words of `text`, whitespace dropped, in order."""
