@@ -78,7 +78,29 @@ def test_filter_chain_errors_name_the_entry(tmp_path):
         validate({"inputs": ["a"], "output": "o", "filter": {"chain": str(tmp_path / "no.yaml")}})
 
 
+KENLM_FILTERS = ["KenLMParagraphPerplexity", "KenLMDocAvgPerplexity"]
+
+
 def test_shipped_filter_chains_validate():
-    chains = sorted((REPO / "configs" / "filters").glob("*.yaml"))
-    for path in chains:
-        validate({"inputs": ["a"], "output": "o", "filter": {"chain": str(path)}})
+    for path in sorted((REPO / "configs" / "filters").glob("*.yaml")):
+        filters = {"chain": str(path), "skip": KENLM_FILTERS}
+        validate({"inputs": ["a"], "output": "o", "filter": filters})
+
+
+def test_llm_jp_v2_chain_needs_a_kenlm_model_or_skips_it(tmp_path, monkeypatch):
+    chain = str(REPO / "configs/filters/llm-jp-v2.yaml")
+    monkeypatch.delenv("LLMJP_KENLM_MODEL", raising=False)
+    with pytest.raises(ConfigError, match=r"chain\[11\] \(KenLMParagraphPerplexity\): model"):
+        validate({"inputs": ["a"], "output": "o", "filter": {"chain": chain}})
+    skipped = validate(
+        {"inputs": ["a"], "output": "o", "filter": {"chain": chain, "skip": KENLM_FILTERS}}
+    )
+    assert len(skipped.filter.chain) == 20
+    model = tmp_path / "ja.arpa"
+    model.write_text(
+        "\\data\\\nngram 1=3\n\n\\1-grams:\n-1.0\t<unk>\t0\n0\t<s>\t0\n-1.0\t</s>\t0\n\n\\end\\\n"
+    )
+    monkeypatch.setenv("LLMJP_KENLM_MODEL", str(model))
+    full = validate({"inputs": ["a"], "output": "o", "filter": {"chain": chain}})
+    assert len(full.filter.chain) == 24
+    assert full.filter.chain[11]["model"] == str(model)
