@@ -52,10 +52,9 @@ class WordSegmenter:
             return lambda text: [word.surface for word in tagger(text)]
         from sudachipy import Dictionary, SplitMode
 
-        tokenizer = Dictionary(dict="core").create()
-        mode = getattr(SplitMode, self.mode)
+        tokenizer = Dictionary(dict="core").tokenizer(mode=getattr(SplitMode, self.mode))
         return lambda text: [
-            m.surface() for piece in sudachi_pieces(text) for m in tokenizer.tokenize(piece, mode)
+            m.surface() for piece in sudachi_pieces(text) for m in tokenizer.tokenize(piece)
         ]
 
     def words(self, text: str) -> list[str]:
