@@ -3,6 +3,7 @@
     corpus run CONFIG [--set KEY=VALUE ...] [--overwrite] [BEAM FLAGS]
     corpus extract WARC... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
     corpus filter PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+    corpus train-classifier DATA --output MODEL [--held-out 0.1] [--seed 0] ...
 
 Flags this command does not know are Beam pipeline options and pass through to Beam
 (`--runner=DataflowRunner`, `--direct_num_workers=2`, `--temp_location=gs://...`);
@@ -14,10 +15,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 import yaml
 
 from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
+from corpus.filters.training import train_classifier
 from corpus.pipelines.run import run, run_stage
 
 
@@ -49,6 +52,27 @@ def command_stage(args: argparse.Namespace, beam_args: list[str]) -> dict[str, d
     config = stage_config(args, args.inputs, args.output)
     stats = run_stage(args.command, args.inputs, args.output, config, beam_args, args.overwrite)
     return {args.command: stats}
+
+
+def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+    if beam_args:
+        raise ConfigError(f"train-classifier: unknown arguments {' '.join(beam_args)}")
+    try:
+        report = train_classifier(
+            Path(args.data),
+            Path(args.output),
+            held_out=args.held_out,
+            seed=args.seed,
+            epochs=args.epochs,
+            word_ngrams=args.word_ngrams,
+            lr=args.lr,
+            dim=args.dim,
+            buckets=args.buckets,
+        )
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"train-classifier: {error}") from None
+    print(report)
+    return {}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -86,6 +110,20 @@ def parser() -> argparse.ArgumentParser:
         stage.add_argument("--output", required=True, help="directory for the stage's output")
         stage.add_argument("--config", help="YAML config for the stage's parameters")
         stage.set_defaults(handler=command_stage)
+
+    train = commands.add_parser(
+        "train-classifier", help="train a fastText quality classifier from text<TAB>label lines"
+    )
+    train.add_argument("data", help="one `text<TAB>label` record per line")
+    train.add_argument("--output", required=True, help="where to write the model (.bin)")
+    train.add_argument("--held-out", type=float, default=0.1, help="share kept for evaluation")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--epochs", type=int, default=25)
+    train.add_argument("--word-ngrams", type=int, default=2)
+    train.add_argument("--lr", type=float, default=0.25)
+    train.add_argument("--dim", type=int, default=50)
+    train.add_argument("--buckets", type=int, default=200_000)
+    train.set_defaults(handler=command_train_classifier)
     return main
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.cli import main
 from corpus.filters.chain import FilterChain
 from corpus.filters.classifier import FastTextClassifier, fasttext_tokens, load_model
 from corpus.filters.training import (
@@ -267,3 +268,16 @@ def test_pickles_without_the_model(synthetic_model: Path) -> None:
     copy = pickle.loads(data)
     doc = document(["★クーポン配布中★最安値!"])
     assert copy.probability(doc) == classifier.probability(doc)
+
+
+def test_train_classifier_command(annotations: Path, tmp_path: Path, capsys) -> None:
+    model = tmp_path / "quality.bin"
+    args = ["train-classifier", str(annotations), "--output", str(model), "--held-out", "0.2"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert model.is_file()
+    assert "held-out accuracy" in printed and "precision" in printed
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no tab on this line\n", encoding="utf-8")
+    assert main(["train-classifier", str(bad), "--output", str(tmp_path / "m.bin")]) == 2
+    assert f"{bad}:1" in capsys.readouterr().err
