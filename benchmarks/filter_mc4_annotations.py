@@ -37,12 +37,7 @@ CHAINS = {
 
 
 def as_document(text: str, line: int) -> Document:
-    return Document(
-        id=f"annotation-{line}", url="", host="", date=None, source="mc4-ja-annotations",
-        warc_file="", warc_offset=line, charset="utf-8", charset_source="", language="ja",
-        language_score=1.0, hiragana_ratio=0.0, katakana_ratio=0.0, kanji_ratio=0.0,
-        paragraphs=[Paragraph(text)],
-    )  # fmt: skip
+    return Document(id=f"annotation-{line}", language="ja", paragraphs=[Paragraph(text)])
 
 
 def main() -> None:

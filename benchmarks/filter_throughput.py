@@ -32,17 +32,8 @@ def livedoor_documents(fixtures: Path) -> list[Document]:
                 id=path.stem,
                 url=url,
                 host="news.livedoor.com",
-                date=None,
                 source="livedoor",
-                warc_file="",
-                warc_offset=0,
-                charset="utf-8",
-                charset_source="",
                 language="ja",
-                language_score=1.0,
-                hiragana_ratio=0.0,
-                katakana_ratio=0.0,
-                kanji_ratio=0.0,
                 paragraphs=paragraphs,
             )
         )

@@ -46,20 +46,23 @@ def join_paragraphs(paragraphs: list[Paragraph]) -> str:
 
 @dataclass(slots=True)
 class Document:
+    """A document and where it came from. Only `id` is required: text from sources other
+    than web pages (Wikipedia, JSONL, tests) leaves the web fields at their empty values."""
+
     id: str
-    url: str
-    host: str
-    date: datetime | None
-    source: str
-    warc_file: str
-    warc_offset: int
-    charset: str
-    charset_source: str
-    language: str
-    language_score: float
-    hiragana_ratio: float
-    katakana_ratio: float
-    kanji_ratio: float
+    url: str = ""
+    host: str = ""
+    date: datetime | None = None
+    source: str = ""
+    warc_file: str = ""
+    warc_offset: int = 0
+    charset: str = ""
+    charset_source: str = ""
+    language: str = ""
+    language_score: float = 0.0
+    hiragana_ratio: float = 0.0
+    katakana_ratio: float = 0.0
+    kanji_ratio: float = 0.0
     paragraphs: list[Paragraph] = field(default_factory=list)
     removed_by: str = ""
     """The filter that removed this document ("" when kept): set in debug output only."""

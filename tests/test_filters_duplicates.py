@@ -28,19 +28,7 @@ SMAX = "smax-6511908"
 def make_document(paragraphs: list[Paragraph], doc_id: str = "doc") -> Document:
     return Document(
         id=doc_id,
-        url="",
-        host="",
-        date=None,
-        source="test",
-        warc_file="",
-        warc_offset=0,
-        charset="utf-8",
-        charset_source="",
         language="ja",
-        language_score=1.0,
-        hiragana_ratio=0.0,
-        katakana_ratio=0.0,
-        kanji_ratio=0.0,
         paragraphs=paragraphs,
     )
 

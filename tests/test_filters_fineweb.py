@@ -29,19 +29,7 @@ def document(text: str) -> Document:
     paragraphs = [Paragraph(block) for block in text.split("\n\n") if block.strip()]
     return Document(
         id="test",
-        url="",
-        host="",
-        date=None,
-        source="",
-        warc_file="",
-        warc_offset=0,
-        charset="utf-8",
-        charset_source="",
         language="ja",
-        language_score=1.0,
-        hiragana_ratio=0.0,
-        katakana_ratio=0.0,
-        kanji_ratio=0.0,
         paragraphs=paragraphs,
     )
 

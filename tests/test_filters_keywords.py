@@ -36,17 +36,7 @@ def document(paragraphs: list[str], url: str = "https://example.jp/") -> Documen
         id="test",
         url=url,
         host="example.jp",
-        date=None,
-        source="test",
-        warc_file="",
-        warc_offset=0,
-        charset="utf-8",
-        charset_source="test",
         language="ja",
-        language_score=1.0,
-        hiragana_ratio=0.0,
-        katakana_ratio=0.0,
-        kanji_ratio=0.0,
         paragraphs=[Paragraph(text=t) for t in paragraphs],
     )
 

@@ -41,19 +41,7 @@ def article_paragraphs(path: Path) -> list[str]:
 def make_document(paragraphs: list[str | Paragraph]) -> Document:
     return Document(
         id="test",
-        url="",
-        host="",
-        date=None,
-        source="",
-        warc_file="",
-        warc_offset=0,
-        charset="utf-8",
-        charset_source="",
         language="ja",
-        language_score=1.0,
-        hiragana_ratio=0.0,
-        katakana_ratio=0.0,
-        kanji_ratio=0.0,
         paragraphs=[p if isinstance(p, Paragraph) else Paragraph(p) for p in paragraphs],
     )
 
