@@ -66,6 +66,11 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     removed_by: str = ""
     """The filter that removed this document ("" when kept): set in debug output only."""
+    cluster_id: str = ""
+    """Deduplication: the cluster of duplicates this document was kept for ("" before)."""
+    cluster_size: int = 1
+    """Deduplication: how many input documents (itself included) this one stands for; the
+    weight FineWeb-2-style re-weighting ("rehydration") needs."""
 
     @property
     def text(self) -> str:
@@ -124,5 +129,7 @@ DOCUMENT_SCHEMA = pa.schema(
         pa.field("text", pa.string(), nullable=False),
         pa.field("paragraphs", pa.list_(PARAGRAPH_TYPE), nullable=False),
         pa.field("removed_by", pa.string(), nullable=False),
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("cluster_size", pa.int64(), nullable=False),
     ]
 )
