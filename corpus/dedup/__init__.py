@@ -1,0 +1,1 @@
+"""Deduplication: document-level MinHash/LSH and paragraph-level near-duplicate statistics."""
