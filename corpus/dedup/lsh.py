@@ -1,0 +1,66 @@
+"""Locality-sensitive hashing of MinHash signatures: bands x rows, bucket keys, Jaccard.
+
+Two documents become a candidate pair when all `rows` values of at least one of the
+`bands` bands of their signatures are equal; with Jaccard similarity s that happens with
+probability 1 - (1 - s**rows)**bands. `optimal_params` chooses bands and rows exactly as
+datasketch's `MinHashLSH` does: the pair with the smallest weighted sum of the areas
+under that curve below the threshold (false positives) and above it (false negatives).
+datasketch integrates with scipy's adaptive quadrature; here Gauss-Legendre quadrature
+with enough nodes integrates the same polynomials exactly, without scipy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BAND_INDEX_BYTES = 2
+
+
+def optimal_params(
+    threshold: float,
+    num_perm: int,
+    false_positive_weight: float = 0.5,
+    false_negative_weight: float = 0.5,
+) -> tuple[int, int]:
+    """(bands, rows) with bands * rows <= num_perm minimising the weighted error; ties go
+    to the fewest bands, then the fewest rows (datasketch's search order)."""
+    bands, rows = np.array(
+        [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    ).T
+    # The integrands are polynomials of degree bands * rows <= num_perm, which n-point
+    # Gauss-Legendre quadrature integrates exactly for degree <= 2n - 1.
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+
+    def area(low: float, high: float, candidate: bool) -> np.ndarray:
+        s = (high - low) / 2 * nodes + (high + low) / 2
+        missed = (1 - s[None, :] ** rows[:, None]) ** bands[:, None]
+        probability = 1 - missed if candidate else missed
+        return (high - low) / 2 * (probability @ weights)
+
+    false_positives = area(0.0, threshold, candidate=True)
+    false_negatives = area(threshold, 1.0, candidate=False)
+    error = false_positives * false_positive_weight + false_negatives * false_negative_weight
+    best = int(np.argmin(error))
+    return int(bands[best]), int(rows[best])
+
+
+def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[bytes]:
+    """One bucket key per band: the band's index (2 bytes, big-endian) then its `rows`
+    values (little-endian uint32), so equal bands collide only under the same index.
+    Values past bands * rows are not used, as in datasketch."""
+    if bands * rows > len(signature):
+        raise ValueError(f"{bands} bands x {rows} rows exceed a signature of {len(signature)}")
+    data = signature.astype("<u4", copy=False).tobytes()
+    width = rows * 4
+    return [
+        band.to_bytes(BAND_INDEX_BYTES, "big") + data[band * width : (band + 1) * width]
+        for band in range(bands)
+    ]
+
+
+def jaccard(a: set, b: set) -> float:
+    """Exact Jaccard similarity |a & b| / |a | b|; 1.0 for two empty sets (they are equal)."""
+    if not a and not b:
+        return 1.0
+    intersection = len(a & b)
+    return intersection / (len(a) + len(b) - intersection)

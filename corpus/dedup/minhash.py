@@ -1,0 +1,74 @@
+"""MinHash signatures, bit-identical to datasketch 2.0's default `MinHash`.
+
+datasketch 2.0 (scheme "affine32", its default) hashes each shingle to 32 bits (the first
+4 bytes of its SHA-1, little-endian), mixes that with MurmurHash3's 32-bit finalizer, and
+maps it through `num_perm` permutations h -> a * h + b mod 2**32 (a odd, so each is a
+bijection); the signature is the minimum of each permutation over the shingles, uint32,
+2**32 - 1 for an empty set. a and b are drawn from `np.random.RandomState(seed)` in
+datasketch's order, so `MinHasher(num_perm, seed).signature(shingles)` equals
+`datasketch.MinHash(num_perm, seed)` updated with the same shingles, `.hashvalues`.
+
+datasketch's pre-2.0 scheme (still `scheme="legacy"` there: (a * h + b) mod 2**61 - 1,
+truncated to 32 bits, stored as uint64) is not reproduced; datasketch documents it as
+biased on large sets.
+
+Speed: the SHA-1 (one hashlib call per shingle) is most of the cost; what follows runs
+in numpy over 2048 shingles x all permutations at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from operator import methodcaller
+
+import numpy as np
+
+MAX_HASH = np.uint32(0xFFFF_FFFF)
+"""A permutation's value before any shingle: the whole signature of an empty set."""
+
+CHUNK_SHINGLES = 2048
+"""Shingles permuted at once: bounds the shingles x permutations temporary (~1 MB)."""
+
+_digest = methodcaller("digest")
+_SHA1_WORDS = 5  # a SHA-1 digest is five 32-bit words
+
+
+def fmix32(hashes: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection), element-wise; uint32 arithmetic wraps."""
+    hashes = hashes ^ (hashes >> np.uint32(16))
+    hashes *= np.uint32(0x85EB_CA6B)
+    hashes ^= hashes >> np.uint32(13)
+    hashes *= np.uint32(0xC2B2_AE35)
+    hashes ^= hashes >> np.uint32(16)
+    return hashes
+
+
+def sha1_hash32(shingles: Collection[bytes]) -> np.ndarray:
+    """The first 4 bytes of each shingle's SHA-1 as a little-endian uint32 (datasketch's
+    `sha1_hash32`), in iteration order."""
+    digests = b"".join(map(_digest, map(hashlib.sha1, shingles)))
+    return np.frombuffer(digests, dtype="<u4")[::_SHA1_WORDS]
+
+
+class MinHasher:
+    """Signatures over `num_perm` permutations drawn from `seed`; pickles to about 1 KB."""
+
+    def __init__(self, num_perm: int = 112, seed: int = 1) -> None:
+        if num_perm < 1:
+            raise ValueError(f"num_perm must be positive, got {num_perm}")
+        self.num_perm = num_perm
+        self.seed = seed
+        random = np.random.RandomState(seed)
+        self.a = random.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + 1
+        self.b = random.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+
+    def signature(self, shingles: Collection[bytes]) -> np.ndarray:
+        """uint32[num_perm]: for each permutation, its minimum over the shingles."""
+        signature = np.full(self.num_perm, MAX_HASH)
+        hashes = fmix32(sha1_hash32(shingles))
+        for start in range(0, len(hashes), CHUNK_SHINGLES):
+            permuted = hashes[start : start + CHUNK_SHINGLES, None] * self.a
+            permuted += self.b
+            np.minimum(signature, permuted.min(axis=0), out=signature)
+        return signature
