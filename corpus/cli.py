@@ -3,6 +3,7 @@
     corpus run CONFIG [--set KEY=VALUE ...] [--overwrite] [BEAM FLAGS]
     corpus extract WARC... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
     corpus filter PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+    corpus dedup PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
     corpus train-classifier DATA --output MODEL [--held-out 0.1] [--seed 0] ...
 
 Flags this command does not know are Beam pipeline options and pass through to Beam
@@ -104,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
             "WARC files or globs (local, gs://, s3://)",
         ),
         ("filter", "documents -> documents that pass the filter chain", "document Parquet globs"),
+        ("dedup", "documents -> one document per cluster of duplicates", "document Parquet globs"),
     ):
         stage = add(name, help_text)
         stage.add_argument("inputs", nargs="+", help=inputs_help)

@@ -104,12 +104,47 @@ class FilterConfig(_Section):
         return self
 
 
+class MinHashConfig(_Section):
+    """Near-duplicate documents by MinHash-LSH, one document kept per cluster."""
+
+    enabled: bool = True
+    """Run MinHash-LSH near-duplicate removal."""
+    shingles: Literal["chars", "words"] = "chars"
+    """Character n-grams (no segmenter needed for Japanese) or word n-grams (SudachiPy)."""
+    n: int = Field(5, ge=1, le=64)
+    """Shingle length in characters or words."""
+    num_perm: int = Field(112, ge=8, le=1024)
+    """Permutations per signature (datatrove and FineWeb: 112 = 14 bands x 8 rows)."""
+    threshold: float = Field(0.8, gt=0.0, lt=1.0)
+    """Target Jaccard similarity; bands x rows are chosen for it as datasketch does."""
+    false_positive_weight: float = Field(0.5, ge=0.0, le=1.0)
+    """Weight of false positives when choosing bands x rows (datasketch's default)."""
+    false_negative_weight: float = Field(0.5, ge=0.0, le=1.0)
+    """Weight of false negatives when choosing bands x rows (datasketch's default)."""
+    seed: int = Field(1, ge=0)
+    """Seed of the permutations (datasketch's default is 1)."""
+    verify: bool = True
+    """Drop candidate pairs whose exact shingle Jaccard is below the threshold."""
+
+
+class DedupConfig(_Section):
+    """Documents -> one document per cluster of duplicates."""
+
+    url: Literal["off", "newest", "longest"] = "newest"
+    """Documents with the same URL (across dumps): keep the newest capture or the longest
+    text; `off` keeps all."""
+    exact: bool = True
+    """Documents with the same normalised text: keep the earliest dated."""
+    minhash: MinHashConfig = MinHashConfig()
+    """Near-duplicate documents."""
+
+
 class OutputConfig(_Section):
     documents_per_shard: int = Field(50_000, ge=1)
     """Parquet shards are sized to hold about this many documents each."""
 
 
-STAGES = ("extract", "filter")
+STAGES = ("extract", "filter", "dedup")
 
 
 class RunConfig(_Section):
@@ -119,7 +154,7 @@ class RunConfig(_Section):
     """WARC files or globs: local paths, gs:// or s3:// (with the matching extra installed)."""
     output: str
     """Directory of the run's outputs: one subdirectory per stage."""
-    stages: list[Literal["extract", "filter"]] = Field(
+    stages: list[Literal["extract", "filter", "dedup"]] = Field(
         default_factory=lambda: list(STAGES), min_length=1
     )
     """Stages to run, in order; each reads the previous one's output."""
@@ -127,6 +162,8 @@ class RunConfig(_Section):
     """Parameters of the extraction stage."""
     filter: FilterConfig = FilterConfig()
     """Parameters of the filter stage."""
+    dedup: DedupConfig = DedupConfig()
+    """Parameters of the deduplication stage."""
     parquet: OutputConfig = OutputConfig()
     """How document Parquet files are sharded."""
 

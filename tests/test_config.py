@@ -15,12 +15,14 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_are_documented_and_applied():
     config = validate({"inputs": ["a.warc.gz"], "output": "out"})
-    assert config.stages == ["extract", "filter"]
+    assert config.stages == ["extract", "filter", "dedup"]
     assert config.filter.chain[0] == {"filter": "DocLength", "low": 50}
     assert config.extract.method == "paragraphs"
     assert config.extract.max_record_bytes == 16 * 2**20
     assert config.extract.languages == ["ja"]
-    for section in (RunConfig, type(config.extract), type(config.filter), type(config.parquet)):
+    sections = [RunConfig, *(type(getattr(config, s)) for s in ("extract", "filter", "parquet"))]
+    sections += [type(config.dedup), type(config.dedup.minhash)]
+    for section in sections:
         assert [n for n, f in section.model_fields.items() if not f.description] == []
 
 

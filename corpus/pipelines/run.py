@@ -2,7 +2,8 @@
 
 Each stage reads the previous stage's output (the run's inputs for the first) and writes
 its own directory under the run's output: `OUTPUT/extract/`, `OUTPUT/filter/`, ...
-Every stage directory holds `documents-*.parquet`, `dead_letters/` and `stats.json`.
+Every stage directory holds `documents-*.parquet` and `stats.json`, and `dead_letters/`
+where the stage can meet input it cannot process.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import ConfigError, RunConfig
 from corpus.pipelines.dead_letters import WriteDeadLetters
+from corpus.pipelines.dedup import DeduplicateDocuments
 from corpus.pipelines.document_io import ReadDocuments, WriteDocuments, documents_glob
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments
 from corpus.pipelines.runner import make_pipeline
-from corpus.pipelines.stage_stats import STATS_FILE, WriteStageStats
+from corpus.pipelines.stage_stats import STATS_FILE, WriteCounts, WriteStageStats
 from corpus.schema import Document
 
 REMOVED_DIR = "removed"
@@ -71,8 +73,19 @@ def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, 
     _ = filtered.tallies | "WriteStats" >> WriteStageStats(out)
 
 
+def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
+    documents = pipeline | "Read" >> ReadDocuments(inputs)
+    kept, counts = documents | "Deduplicate" >> DeduplicateDocuments(config.dedup)
+    _ = kept | "WriteDocuments" >> WriteDocuments(out, config.parquet.documents_per_shard)
+    _ = counts | "WriteStats" >> WriteCounts(out)
+
+
 StageBuilder = Callable[[beam.Pipeline, list[str], RunConfig, str], None]
-STAGE_BUILDERS: dict[str, StageBuilder] = {"extract": build_extract, "filter": build_filter}
+STAGE_BUILDERS: dict[str, StageBuilder] = {
+    "extract": build_extract,
+    "filter": build_filter,
+    "dedup": build_dedup,
+}
 
 
 def read_stats(directory: str) -> dict:

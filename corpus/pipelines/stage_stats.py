@@ -1,7 +1,8 @@
 """A stage's accounting, computed inside the pipeline and written as JSON.
 
-Each DoFn emits one `(kind, name)` tally per event (`("outcome", "kept")`, ...); they are
-summed with a combiner (no grouping on one worker) and written once as `stats.json`.
+Each DoFn emits one `(kind, name)` tally per event (`("outcome", "kept")`, ...), or a
+stage emits `((kind, name), count)` pairs; they are summed with a combiner (no grouping on
+one worker) and written once as `stats.json`.
 Being pipeline output, the file is the same on every runner, unlike runner metrics.
 """
 
@@ -47,18 +48,33 @@ def _write_json(summary: dict, path: str) -> str:
     return path
 
 
-class WriteStageStats(beam.PTransform):
-    """Sums `(kind, name)` tallies and writes them to `directory/stats.json`."""
+class WriteCounts(beam.PTransform):
+    """Sums `((kind, name), count)` pairs and writes them to `directory/stats.json`."""
 
     def __init__(self, directory: str) -> None:
         super().__init__()
         self.path = posixpath.join(directory, STATS_FILE)
 
-    def expand(self, tallies: beam.PCollection) -> beam.PCollection:
+    def expand(self, counts: beam.PCollection) -> beam.PCollection:
         return (
-            tallies
-            | "Count" >> beam.combiners.Count.PerElement()
+            counts
+            | "Sum" >> beam.CombinePerKey(sum)
             | "Gather" >> beam.combiners.ToDict()
             | "Summarise" >> beam.Map(summarise)
             | "Write" >> beam.Map(_write_json, self.path)
+        )
+
+
+class WriteStageStats(beam.PTransform):
+    """Counts `(kind, name)` tallies, one per event, and writes them as `stats.json`."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__()
+        self.directory = directory
+
+    def expand(self, tallies: beam.PCollection) -> beam.PCollection:
+        return (
+            tallies
+            | "One" >> beam.Map(lambda tally: (tally, 1))
+            | "Write" >> WriteCounts(self.directory)
         )

@@ -1,0 +1,99 @@
+"""Paragraph statistics in Beam: exact and near frequencies, merging runs, attaching."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.testing.util import assert_that, equal_to
+
+from corpus.dedup.near_duplicates import near_frequencies
+from corpus.pipelines.paragraph_stats import (
+    AttachParagraphStatistics,
+    ParagraphStatistics,
+    live_paragraph_counts,
+)
+from corpus.schema import Document, Paragraph
+
+pytestmark = pytest.mark.slow
+
+DOCOMO = "extraction/uzushio/dedup_docomo.txt"
+LIVEDOOR = "ja_text/livedoor-news-corpus/text/sports-watch"
+
+
+@pytest.fixture(scope="module")
+def documents(fixtures: Path) -> list[Document]:
+    """The docomo page, and ten livedoor articles under the same real header and footer
+    (taken from the docomo page), the footer's count varying as a template's would."""
+    docomo = (fixtures / DOCOMO).read_text(encoding="utf-8").split("\n\n")
+    header = "ログイン\n新規ID登録\n閲覧履歴\nヘルプ"
+    documents = [Document(id="docomo", paragraphs=[Paragraph(p) for p in docomo if p.strip()])]
+    for i, path in enumerate(sorted((fixtures / LIVEDOOR).glob("*-*.txt"))[:10]):
+        body = [line for line in path.read_text(encoding="utf-8").splitlines()[3:] if line]
+        footer = f"クチコミ投稿数：{i + 3}件 このページの先頭へ"
+        texts = [header, *body, footer]
+        documents.append(Document(id=path.stem, paragraphs=[Paragraph(t) for t in texts]))
+    return documents
+
+
+def statistics(documents: list[Document], directory: Path) -> list[dict]:
+    output = directory / f"stats-{len(list(directory.iterdir()))}.json"
+    with beam.Pipeline(runner=FnApiRunner()) as pipeline:
+        _ = (
+            pipeline
+            | beam.Create(documents)
+            | beam.FlatMap(live_paragraph_counts)
+            | ParagraphStatistics()
+            | beam.combiners.ToList()
+            | beam.Map(lambda rows: output.write_text(json.dumps(rows, ensure_ascii=False)))
+        )
+    return sorted(json.loads(output.read_text()), key=lambda r: r["key"])
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("stats")
+
+
+@pytest.fixture(scope="module")
+def rows(documents, scratch) -> list[dict]:
+    return statistics(documents, scratch)
+
+
+def test_frequencies_equal_the_in_memory_reference(documents, rows):
+    exact = Counter(p.text for d in documents for p in d.live_paragraphs)
+    near = near_frequencies(exact)
+    assert {r["text"]: r["exact_freq"] for r in rows} == dict(exact)
+    assert {r["text"]: r["near_freq"] for r in rows} == near
+    by_text = {r["text"]: r for r in rows}
+    assert by_text["ログイン\n新規ID登録\n閲覧履歴\nヘルプ"]["exact_freq"] == 11  # 10 + docomo
+    footers = [r for t, r in by_text.items() if t.startswith("クチコミ投稿数：") and "先頭" in t]
+    assert len(footers) == 10 and {r["near_freq"] for r in footers} == {10}
+    assert len({r["group"] for r in footers}) == 1
+    article = by_text[documents[1].paragraphs[1].text]
+    assert (article["exact_freq"], article["near_freq"]) == (1, 1)
+
+
+def test_merging_two_runs_equals_one_run_over_both(documents, rows, scratch):
+    first, second = statistics(documents[:5], scratch), statistics(documents[5:], scratch)
+    merged_input = [(r["text"], r["exact_freq"]) for r in first + second]
+    with beam.Pipeline(runner=FnApiRunner()) as pipeline:
+        merged = pipeline | beam.Create(merged_input) | ParagraphStatistics()
+        assert_that(merged, equal_to(rows))
+
+
+def test_statistics_attach_to_every_live_paragraph(documents, rows):
+    expected = {r["text"]: (r["exact_freq"], r["near_freq"]) for r in rows}
+    with beam.Pipeline(runner=FnApiRunner()) as pipeline:
+        attached = (
+            pipeline
+            | "Documents" >> beam.Create(documents)
+            | AttachParagraphStatistics(pipeline | "Stats" >> beam.Create(rows))
+            | beam.FlatMap(lambda d: [(p.text, (p.exact_freq, p.near_freq)) for p in d.paragraphs])
+            | beam.Distinct()
+        )
+        assert_that(attached, equal_to(list(expected.items())))
