@@ -8,6 +8,7 @@ paragraph is removed, with the reason of the filter that removed its last one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import pkgutil
 from typing import Any
@@ -21,6 +22,7 @@ from corpus.schema import Document
 FILTER_KEY = "filter"
 
 
+@functools.cache
 def _import_all_filters() -> None:
     """Import every module of corpus.filters, so every filter class is registered."""
     for module in pkgutil.iter_modules(corpus.filters.__path__):

@@ -43,7 +43,6 @@ class Shingler:
 
 class _BandKeys(beam.DoFn):
     def __init__(self, config: MinHashConfig) -> None:
-        self.shingler = Shingler(config)
         self.hasher = MinHasher(config.num_perm, config.seed)
         self.bands, self.rows = optimal_params(
             config.threshold,
@@ -52,9 +51,9 @@ class _BandKeys(beam.DoFn):
             config.false_negative_weight,
         )
 
-    def process(self, keyed: tuple[str, Document]) -> Iterable[tuple[bytes, str]]:
-        key, document = keyed
-        signature = self.hasher.signature(self.shingler(document))
+    def process(self, keyed: tuple[str, set[bytes]]) -> Iterable[tuple[bytes, str]]:
+        key, shingles = keyed
+        signature = self.hasher.signature(shingles)
         for band_key in band_keys(signature, self.bands, self.rows):
             yield band_key, key
 
@@ -84,14 +83,13 @@ class _VerifyEdges(beam.PTransform):
     document's shingles are joined to its edges, first by the edge's first end, then by
     its second."""
 
-    def __init__(self, config: MinHashConfig, keyed: beam.PCollection) -> None:
+    def __init__(self, threshold: float, shingles: beam.PCollection) -> None:
         super().__init__()
-        self.config = config
-        self.keyed = keyed
+        self.threshold = threshold
+        self.shingles = shingles
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
-        shingler = Shingler(self.config)
-        shingles = self.keyed | "Shingles" >> beam.MapTuple(lambda key, d: (key, shingler(d)))
+        shingles = self.shingles
         halves = (
             {"seconds": edges, "shingles": shingles}
             | "JoinFirst" >> beam.CoGroupByKey()
@@ -100,7 +98,7 @@ class _VerifyEdges(beam.PTransform):
         return (
             {"halves": halves, "shingles": shingles}
             | "JoinSecond" >> beam.CoGroupByKey()
-            | "Similar" >> beam.FlatMap(_similar_edges, self.config.threshold)
+            | "Similar" >> beam.FlatMap(_similar_edges, self.threshold)
         )
 
 
@@ -124,15 +122,18 @@ class MinHashDeduplicate(beam.PTransform):
 
     def expand(self, documents: beam.PCollection) -> beam.PCollection:
         keyed = documents | "Key" >> beam.Map(lambda d: (document_key(d), d))
+        shingler = Shingler(self.config)
+        # Shingled once: both the signatures and the verification read these sets.
+        shingles = keyed | "Shingles" >> beam.MapTuple(lambda key, d: (key, shingler(d)))
         edges = (
-            keyed
+            shingles
             | "BandKeys" >> beam.ParDo(_BandKeys(self.config))
             | "Buckets" >> beam.GroupByKey()
             | "Edges" >> beam.FlatMap(star_edges)
             | "DistinctEdges" >> beam.Distinct()
         )
         if self.config.verify:
-            edges = edges | "Verify" >> _VerifyEdges(self.config, keyed)
+            edges = edges | "Verify" >> _VerifyEdges(self.config.threshold, shingles)
         components = edges | "Components" >> ConnectedComponents()
         return (
             {"document": keyed, "component": components}

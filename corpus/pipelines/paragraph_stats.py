@@ -52,7 +52,8 @@ BUCKET_MEMBERS = 50_000
 """About this many distinct paragraphs per candidate bucket: bounds a worker's memory."""
 
 
-def text_key(text: str) -> str:
+def stats_key(text: str) -> str:
+    """A distinct paragraph's key in the statistics: its paragraph_key, hex."""
     return paragraph_key(text).hex()
 
 
@@ -103,7 +104,7 @@ class ParagraphStatistics(beam.PTransform):
     def expand(self, counts: beam.PCollection) -> beam.PCollection:
         distinct = (
             counts
-            | "KeyByText" >> beam.Map(lambda tc: (text_key(tc[0]), tc))
+            | "KeyByText" >> beam.Map(lambda tc: (stats_key(tc[0]), tc))
             | "ExactFreq" >> beam.CombinePerKey(_sum_counts)
         )
         signed = distinct | "SimHash" >> beam.MapTuple(
@@ -145,7 +146,7 @@ class ParagraphStatistics(beam.PTransform):
 
 def _paragraph_refs(keyed: tuple[str, Document]) -> Iterable[tuple[str, tuple[str, int]]]:
     doc, document = keyed
-    return [(text_key(p.text), (doc, i)) for i, p in enumerate(document.paragraphs) if p.live]
+    return [(stats_key(p.text), (doc, i)) for i, p in enumerate(document.paragraphs) if p.live]
 
 
 def _frequencies_by_document(element: tuple[str, dict]) -> Iterable[tuple[str, tuple]]:
