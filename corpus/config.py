@@ -123,8 +123,11 @@ class MinHashConfig(_Section):
     """Weight of false negatives when choosing bands x rows (datasketch's default)."""
     seed: int = Field(1, ge=0)
     """Seed of the permutations (datasketch's default is 1)."""
-    verify: bool = True
-    """Drop candidate pairs whose exact shingle Jaccard is below the threshold."""
+    verify: Literal["off", "signatures", "exact"] = "signatures"
+    """Drop LSH candidate pairs below the threshold, measured by `signatures` (the share of
+    agreeing signature values, MinHash's Jaccard estimate: cheap) or `exact` (the exact
+    shingle Jaccard: the candidates are read and shingled again, and their shingle hashes
+    cross a shuffle, about 8 bytes per shingle), or keep every candidate (`off`)."""
 
 
 class DedupConfig(_Section):
@@ -137,6 +140,11 @@ class DedupConfig(_Section):
     """Documents with the same normalised text: keep the earliest dated."""
     minhash: MinHashConfig = MinHashConfig()
     """Near-duplicate documents."""
+    previous: list[str] = []
+    """Signature files of earlier dedup runs (globs of their `signatures/*.parquet`): new
+    documents that duplicate those runs' documents (by URL, text or MinHash) are removed;
+    the earlier documents always win and are not written again. Incremental, cross-dump
+    dedup without re-reading the earlier text."""
 
 
 class OutputConfig(_Section):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -42,6 +43,18 @@ class Paragraph:
 def join_paragraphs(paragraphs: list[Paragraph]) -> str:
     """A document's text: its live paragraphs separated by a blank line."""
     return PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs if p.live)
+
+
+class HasDocumentIdentity(Protocol):
+    id: str
+    warc_file: str
+    warc_offset: int
+
+
+def document_key(document: HasDocumentIdentity) -> str:
+    """A document's unique, ordered key (unique even when two records share an id): it
+    orders documents in their shard and names them in deduplication."""
+    return f"{document.id}\0{document.warc_file}\0{document.warc_offset:020d}"
 
 
 @dataclass(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 
 import apache_beam as beam
@@ -13,14 +14,13 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.util import assert_that, equal_to
 
-from corpus.dedup.exact import (
+from corpus.dedup.exact import normalize_text, text_key, url_key
+from corpus.dedup.fingerprint import (
+    Fingerprint,
     earliest_first,
     longest_first,
     merge_copies,
     newest_first,
-    normalize_text,
-    text_key,
-    url_key,
 )
 from corpus.pipelines.exact_dedup import DeduplicateBy
 from corpus.schema import Document, Paragraph
@@ -30,6 +30,22 @@ LIVEDOOR = "ja_text/livedoor-news-corpus"
 
 def doc(id: str, text: str, **fields) -> Document:
     return Document(id=id, paragraphs=[Paragraph(p) for p in text.split("\n\n")], **fields)
+
+
+def fingerprint(document: Document, **fields) -> Fingerprint:
+    """The fingerprint of `document` as far as the exact steps need it (no LSH keys)."""
+    return Fingerprint(
+        ref=document.id,
+        id=document.id,
+        warc_file=document.warc_file,
+        warc_offset=document.warc_offset,
+        date=document.date,
+        text_length=len(document.text),
+        url_key=url_key(document),
+        text_key=text_key(document),
+        band_keys=(),
+        **fields,
+    )
 
 
 def article(fixtures: Path, name: str) -> Document:
@@ -53,9 +69,9 @@ def test_url_key_ignores_fragment_and_host_case():
 
 
 def test_keep_rules_are_total_orders():
-    old = doc("z", "text", date=datetime(2020, 1, 1, tzinfo=UTC), url="u")
-    new = doc("a", "text text", date=datetime(2024, 1, 1, tzinfo=UTC), url="u")
-    undated = doc("0", "text", url="u")
+    old = fingerprint(doc("z", "text", date=datetime(2020, 1, 1, tzinfo=UTC), url="u"))
+    new = fingerprint(doc("a", "text text", date=datetime(2024, 1, 1, tzinfo=UTC), url="u"))
+    undated = fingerprint(doc("0", "text", url="u"))
     assert merge_copies(old, new, earliest_first).id == "z"
     assert merge_copies(new, undated, earliest_first).id == "a"  # undated loses
     assert merge_copies(old, new, newest_first).id == "a"
@@ -63,8 +79,15 @@ def test_keep_rules_are_total_orders():
     assert merge_copies(old, new, longest_first).id == "a"
     kept = merge_copies(merge_copies(old, new, earliest_first), undated, earliest_first)
     assert (kept.id, kept.cluster_size) == ("z", 3)
-    tie = [doc("b", "t"), doc("a", "t")]
+    tie = [fingerprint(doc("b", "t")), fingerprint(doc("a", "t"))]
     assert merge_copies(*tie, earliest_first).id == merge_copies(*tie[::-1], earliest_first).id
+
+
+def test_an_earlier_runs_copy_always_wins():
+    earlier = fingerprint(doc("z", "text", date=datetime(2024, 1, 1, tzinfo=UTC)), previous=True)
+    new = fingerprint(doc("a", "text", date=datetime(2020, 1, 1, tzinfo=UTC)))
+    for order in (earliest_first, newest_first, longest_first):
+        assert merge_copies(new, earlier, order).id == "z"
 
 
 def test_livedoor_exact_copies_share_a_key(fixtures):
@@ -95,9 +118,9 @@ def test_beam_keeps_one_per_text_with_the_cluster_size(workers):
     with beam.Pipeline(runner=FnApiRunner(), options=options) as pipeline:
         kept = (
             pipeline
-            | beam.Create(documents)
-            | "ByUrl" >> DeduplicateBy(url_key, newest_first)  # no URLs: all stay
-            | "ByText" >> DeduplicateBy(text_key, earliest_first)
+            | beam.Create([fingerprint(d) for d in documents])
+            | "ByUrl" >> DeduplicateBy(attrgetter("url_key"), newest_first)  # no URLs: all stay
+            | "ByText" >> DeduplicateBy(attrgetter("text_key"), earliest_first)
             | beam.Map(lambda d: (d.id, d.cluster_size))
         )
         assert_that(kept, equal_to([("0-0", 1), ("1-0", 2), ("2-0", 3), ("no-url", 1)]))

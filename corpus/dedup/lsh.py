@@ -11,6 +11,8 @@ with enough nodes integrates the same polynomials exactly, without scipy.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 BAND_INDEX_BYTES = 2
@@ -44,18 +46,27 @@ def optimal_params(
     return int(bands[best]), int(rows[best])
 
 
-def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[bytes]:
-    """One bucket key per band: the band's index (2 bytes, big-endian) then its `rows`
-    values (little-endian uint32), so equal bands collide only under the same index.
-    Values past bands * rows are not used, as in datasketch."""
+def band_keys(signature: np.ndarray, bands: int, rows: int) -> tuple[bytes, ...]:
+    """One bucket key per band: the band's index (2 bytes, big-endian), so equal bands
+    collide only under the same index, then a 64-bit BLAKE2b of its `rows` values
+    (little-endian uint32). Hashing keeps a key at 10 bytes whatever `rows` is; two
+    different bands share a key with probability 2**-64. Values past bands * rows are not
+    used, as in datasketch."""
     if bands * rows > len(signature):
         raise ValueError(f"{bands} bands x {rows} rows exceed a signature of {len(signature)}")
     data = signature.astype("<u4", copy=False).tobytes()
     width = rows * 4
-    return [
-        band.to_bytes(BAND_INDEX_BYTES, "big") + data[band * width : (band + 1) * width]
+    return tuple(
+        band.to_bytes(BAND_INDEX_BYTES, "big")
+        + hashlib.blake2b(data[band * width : (band + 1) * width], digest_size=8).digest()
         for band in range(bands)
-    ]
+    )
+
+
+def signature_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of permutations on which two signatures agree: MinHash's estimate of
+    the Jaccard similarity of the sets behind them (standard error sqrt(J(1-J)/num_perm))."""
+    return float(np.count_nonzero(a == b)) / len(a)
 
 
 def jaccard(a: set, b: set) -> float:
@@ -63,4 +74,12 @@ def jaccard(a: set, b: set) -> float:
     if not a and not b:
         return 1.0
     intersection = len(a & b)
+    return intersection / (len(a) + len(b) - intersection)
+
+
+def hashed_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """`jaccard` of two sets given as arrays of distinct shingle hashes (`sha1_hash64`)."""
+    if not len(a) and not len(b):
+        return 1.0
+    intersection = len(np.intersect1d(a, b, assume_unique=True))
     return intersection / (len(a) + len(b) - intersection)

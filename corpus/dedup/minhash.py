@@ -31,7 +31,7 @@ CHUNK_SHINGLES = 2048
 """Shingles permuted at once: bounds the shingles x permutations temporary (~1 MB)."""
 
 _digest = methodcaller("digest")
-_SHA1_WORDS = 5  # a SHA-1 digest is five 32-bit words
+_SHA1_BYTES = 20
 
 
 def fmix32(hashes: np.ndarray) -> np.ndarray:
@@ -44,11 +44,23 @@ def fmix32(hashes: np.ndarray) -> np.ndarray:
     return hashes
 
 
-def sha1_hash32(shingles: Collection[bytes]) -> np.ndarray:
-    """The first 4 bytes of each shingle's SHA-1 as a little-endian uint32 (datasketch's
-    `sha1_hash32`), in iteration order."""
+def sha1_digests(shingles: Collection[bytes]) -> np.ndarray:
+    """uint8[len(shingles), 20]: each shingle's SHA-1 digest, in iteration order."""
     digests = b"".join(map(_digest, map(hashlib.sha1, shingles)))
-    return np.frombuffer(digests, dtype="<u4")[::_SHA1_WORDS]
+    return np.frombuffer(digests, dtype=np.uint8).reshape(-1, _SHA1_BYTES)
+
+
+def sha1_hash32(digests: np.ndarray) -> np.ndarray:
+    """The first 4 bytes of each SHA-1 digest as a little-endian uint32 (datasketch's
+    `sha1_hash32`)."""
+    return np.ascontiguousarray(digests[:, :4]).view("<u4").ravel()
+
+
+def sha1_hash64(digests: np.ndarray) -> np.ndarray:
+    """The first 8 bytes of each SHA-1 digest as a little-endian uint64: a shingle's
+    identity for exact Jaccard (two of a document's shingles collide with probability
+    about n**2 / 2**65)."""
+    return np.ascontiguousarray(digests[:, :8]).view("<u8").ravel()
 
 
 class MinHasher:
@@ -65,8 +77,12 @@ class MinHasher:
 
     def signature(self, shingles: Collection[bytes]) -> np.ndarray:
         """uint32[num_perm]: for each permutation, its minimum over the shingles."""
+        return self.signature_of_digests(sha1_digests(shingles))
+
+    def signature_of_digests(self, digests: np.ndarray) -> np.ndarray:
+        """The signature of shingles given as their SHA-1 digests (`sha1_digests`)."""
         signature = np.full(self.num_perm, MAX_HASH)
-        hashes = fmix32(sha1_hash32(shingles))
+        hashes = fmix32(sha1_hash32(digests))
         for start in range(0, len(hashes), CHUNK_SHINGLES):
             permuted = hashes[start : start + CHUNK_SHINGLES, None] * self.a
             permuted += self.b

@@ -1,23 +1,46 @@
-"""The deduplication stage in Beam: documents -> one document per cluster of duplicates.
+"""The deduplication stage in Beam: document files -> one document per cluster of duplicates.
 
-    documents -> same URL (across dumps): keep the newest or the longest
+    input files -> a fingerprint per document (corpus/dedup/fingerprint.py)
+      (+ an earlier run's signature files -> fingerprints that always win: incremental)
+      -> same URL (across dumps): keep the newest or the longest
       -> same normalised text: keep the earliest
       -> near-duplicates (MinHash-LSH): keep the earliest of each cluster
-      -> kept documents, each with cluster_id and cluster_size (how many it stands for)
+      -> kept fingerprints, grouped by the file they came from
+      -> each input file read again: its kept documents, with cluster_id and cluster_size
+         (how many input documents each stands for), in an output file of the same index
 
-Each step keeps its choice with a combiner, so no step gathers the corpus, a cluster or a
-key's copies on one worker. The accounting counts the documents between the steps:
+Only fingerprints (a few hundred bytes a document) cross a shuffle; documents go from
+their input file to their output file on one worker. Each step keeps its choice with a
+combiner, so no step gathers the corpus, a cluster or a key's copies on one worker. The
+accounting counts this run's documents between the steps:
 read = kept + url_duplicate + exact_duplicate + near_duplicate.
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import apache_beam as beam
 
 from corpus.config import DedupConfig
-from corpus.dedup.exact import URL_ORDER, earliest_first, text_key, url_key
+from corpus.dedup.fingerprint import (
+    URL_ORDER,
+    Fingerprint,
+    Fingerprinter,
+    cluster_id,
+    earliest_first,
+    parse_ref,
+)
+from corpus.pipelines.dedup_files import (
+    DedupFiles,
+    FingerprintFile,
+    PreviousFingerprints,
+    ReadPayloads,
+    WriteKept,
+    remove_work_files,
+)
 from corpus.pipelines.exact_dedup import DeduplicateBy
-from corpus.pipelines.minhash_dedup import MinHashDeduplicate
+from corpus.pipelines.minhash_dedup import MinHashDeduplicate, VerifyEdges
 
 
 def _outcome_counts(_, read: int, *after_steps: tuple[str, int]) -> list:
@@ -29,31 +52,78 @@ def _outcome_counts(_, read: int, *after_steps: tuple[str, int]) -> list:
     return [*counts, (("outcome", "kept"), before)]
 
 
-class DeduplicateDocuments(beam.PTransform):
-    """Documents -> (kept documents, `((kind, name), count)` pairs for the stage's stats)."""
+def _kept_row(fingerprint: Fingerprint) -> tuple[int, tuple[int, str, int]]:
+    file_index, row = parse_ref(fingerprint.ref)
+    return file_index, (row, cluster_id(fingerprint), fingerprint.cluster_size)
 
-    def __init__(self, config: DedupConfig) -> None:
+
+def _is_current(fingerprint: Fingerprint) -> bool:
+    return not fingerprint.previous
+
+
+class DeduplicateDocuments(beam.PTransform):
+    """PBegin -> (paths written, `((kind, name), count)` pairs for the stage's stats)."""
+
+    def __init__(self, files: DedupFiles, config: DedupConfig) -> None:
         super().__init__()
+        self.files = files
         self.config = config
 
-    def expand(self, documents: beam.PCollection) -> tuple[beam.PCollection, beam.PCollection]:
-        read = beam.pvalue.AsSingleton(documents | "CountRead" >> beam.combiners.Count.Globally())
+    def expand(self, pbegin: beam.pvalue.PBegin) -> tuple[beam.PCollection, beam.PCollection]:
+        files, minhash = self.files, self.config.minhash
+        fingerprinter = Fingerprinter(self.config)
+        current = (
+            pbegin
+            | "InputFiles" >> beam.Create(range(len(files.inputs)))
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "Fingerprint" >> beam.ParDo(FingerprintFile(files, fingerprinter, minhash))
+        )
+        previous = (
+            pbegin
+            | "PreviousFiles" >> beam.Create(range(len(files.previous)))
+            | "SpreadPrevious" >> beam.Reshuffle()
+            | "PreviousFingerprints" >> beam.ParDo(PreviousFingerprints(files, fingerprinter))
+        )
+        fingerprints = (current, previous) | "AllFingerprints" >> beam.Flatten()
         steps = []
         if self.config.url != "off":
-            steps.append(("url_duplicate", DeduplicateBy(url_key, URL_ORDER[self.config.url])))
+            order = URL_ORDER[self.config.url]
+            steps.append(("url_duplicate", DeduplicateBy(attrgetter("url_key"), order)))
         if self.config.exact:
-            steps.append(("exact_duplicate", DeduplicateBy(text_key, earliest_first)))
-        if self.config.minhash.enabled:
-            steps.append(("near_duplicate", MinHashDeduplicate(self.config.minhash)))
+            steps.append(("exact_duplicate", DeduplicateBy(attrgetter("text_key"), earliest_first)))
+        if minhash.enabled:
+            verify = None
+            if minhash.verify != "off":
+                read_payloads = ReadPayloads(files, fingerprinter, minhash.verify == "exact")
+                verify = VerifyEdges(read_payloads, minhash.threshold)
+            steps.append(("near_duplicate", MinHashDeduplicate(verify)))
+
+        read = beam.pvalue.AsSingleton(current | "CountRead" >> beam.combiners.Count.Globally())
         after_steps = []
         for name, step in steps:
-            documents = documents | name >> step
-            count = documents | f"Count_{name}" >> beam.combiners.Count.Globally()
-            named = count | f"Name_{name}" >> beam.Map(lambda n, name=name: (name, n))
-            after_steps.append(beam.pvalue.AsSingleton(named))
+            fingerprints = fingerprints | name >> step
+            count = (
+                fingerprints
+                | f"Current_{name}" >> beam.Filter(_is_current)
+                | f"Count_{name}" >> beam.combiners.Count.Globally()
+                | f"Name_{name}" >> beam.Map(lambda n, name=name: (name, n))
+            )
+            after_steps.append(beam.pvalue.AsSingleton(count))
         counts = (
-            documents.pipeline
+            pbegin
             | "Start" >> beam.Create([None])
             | "Outcomes" >> beam.FlatMap(_outcome_counts, read, *after_steps)
         )
-        return documents, counts
+        written = (
+            fingerprints
+            | "KeptCurrent" >> beam.Filter(_is_current)
+            | "ByInputFile" >> beam.Map(_kept_row)
+            | "GroupByFile" >> beam.GroupByKey()
+            | "WriteKept" >> beam.ParDo(WriteKept(files, minhash))
+        )
+        _ = (
+            written
+            | "AllWritten" >> beam.combiners.Count.Globally()
+            | "RemoveWorkFiles" >> beam.Map(remove_work_files, files)
+        )
+        return written, counts

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
 
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
-from corpus.schema import DOCUMENT_SCHEMA, Document
+from corpus.schema import DOCUMENT_SCHEMA, Document, document_key
 
 DOCUMENTS_PREFIX = "documents"
-
-
-def document_key(document: Document) -> str:
-    """Orders documents in their shard; unique even when two records share an id."""
-    return f"{document.id}\0{document.warc_file}\0{document.warc_offset:020d}"
+READ_BATCH_ROWS = 1024
 
 
 class ReadDocuments(beam.PTransform):
@@ -50,6 +48,19 @@ class WriteDocuments(WriteShards):
             documents_per_shard,
             partition_of,
         )
+
+
+def input_files(patterns: list[str]) -> list[str]:
+    """The files the patterns match, sorted and without repeats: their indices name them."""
+    matched = FileSystems.match(patterns)
+    return sorted({m.path for result in matched for m in result.metadata_list})
+
+
+def read_document_file(path: str) -> Iterator[Document]:
+    """The documents of one Parquet file in row order, read a batch at a time."""
+    with FileSystems.open(path) as handle:
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=READ_BATCH_ROWS):
+            yield from map(Document.from_row, batch.to_pylist())
 
 
 def documents_glob(directory: str) -> str:

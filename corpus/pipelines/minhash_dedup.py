@@ -1,145 +1,129 @@
 """Near-duplicate documents by MinHash-LSH, in Beam, without gathering anything on one worker.
 
-    documents -> MinHash signature -> one bucket key per LSH band
+    fingerprints (each with one bucket key per LSH band)
       -> group by bucket: the members of a bucket are candidates (a star of edges per bucket)
-      -> optionally keep only the edges whose exact shingle Jaccard reaches the threshold
+      -> optionally keep only the edges whose documents are similar enough (below)
       -> connected components of the edges (distributed; corpus/pipelines/connected_components.py)
       -> per component, the earliest document is kept; it stands for the component's size
 
-A bucket holds document keys only, and its edges form a star (first member to each other
-member), so a bucket of k documents costs O(k) edges, not O(k^2).
+A bucket holds document references only, and its edges form a star (first member to each
+other member), so a bucket of k documents costs O(k) edges, not O(k^2).
+
+Verification (`minhash.verify`) reads what it needs for the candidates only, from their
+files (corpus/pipelines/dedup_files.py), and joins it to the edges by each end in turn:
+- `signatures`: the share of permutations on which the two signatures agree (MinHash's
+  estimate of the Jaccard similarity; about 450 bytes per candidate cross the shuffle);
+- `exact`: the exact Jaccard of the two shingle sets (the candidates' files are read and
+  shingled again; about 8 bytes per shingle cross the shuffle). An earlier run's documents
+  have no text here, so their pairs fall back to the signatures.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 from collections.abc import Iterable
 
 import apache_beam as beam
 
-from corpus.config import MinHashConfig
-from corpus.dedup.exact import earliest_first
-from corpus.dedup.lsh import band_keys, jaccard, optimal_params
-from corpus.dedup.minhash import MinHasher
-from corpus.dedup.shingles import document_shingles
+from corpus.dedup.fingerprint import Fingerprint, earliest_first
+from corpus.dedup.lsh import hashed_jaccard, signature_similarity
 from corpus.pipelines.connected_components import ConnectedComponents
-from corpus.pipelines.document_io import document_key
+from corpus.pipelines.dedup_files import Payload, ReadPayloads, file_of
 from corpus.pipelines.exact_dedup import KeepOneCopy
-from corpus.schema import Document
-from corpus.text.segmenter import WordSegmenter
 
 
-class Shingler:
-    """A document's shingle set, as configured (picklable; the segmenter loads lazily)."""
-
-    def __init__(self, config: MinHashConfig) -> None:
-        self.n = config.n
-        self.segmenter = WordSegmenter("sudachi") if config.shingles == "words" else None
-
-    def __call__(self, document: Document) -> set[bytes]:
-        return document_shingles(document.text, self.n, self.segmenter)
+def bucket_members(fingerprint: Fingerprint) -> Iterable[tuple[bytes, str]]:
+    return [(key, fingerprint.ref) for key in fingerprint.band_keys]
 
 
-class _BandKeys(beam.DoFn):
-    def __init__(self, config: MinHashConfig) -> None:
-        self.hasher = MinHasher(config.num_perm, config.seed)
-        self.bands, self.rows = optimal_params(
-            config.threshold,
-            config.num_perm,
-            config.false_positive_weight,
-            config.false_negative_weight,
-        )
-
-    def process(self, keyed: tuple[str, set[bytes]]) -> Iterable[tuple[bytes, str]]:
-        key, shingles = keyed
-        signature = self.hasher.signature(shingles)
-        for band_key in band_keys(signature, self.bands, self.rows):
-            yield band_key, key
-
-
-def star_edges(bucket: tuple[bytes, Iterable[str]]) -> Iterable[tuple[str, str]]:
+def star_edges(bucket: tuple[bytes, Iterable[str]]) -> list[tuple[str, str]]:
     members = sorted(set(bucket[1]))
     return [(members[0], other) for other in members[1:]]
 
 
-def _first_halves(element: tuple[str, dict]) -> Iterable[tuple[str, tuple[str, set[bytes]]]]:
+def similarity(a: Payload, b: Payload) -> float:
+    """Exact Jaccard when both shingle sets are known, else the signatures' estimate."""
+    (hashes_a, signature_a), (hashes_b, signature_b) = a, b
+    if hashes_a is not None and hashes_b is not None:
+        return hashed_jaccard(hashes_a, hashes_b)
+    return signature_similarity(signature_a, signature_b)
+
+
+def _first_halves(element: tuple[str, dict]) -> Iterable[tuple[str, tuple[str, Payload]]]:
     first, grouped = element  # keyed by each edge's first document
-    for first_shingles in grouped["shingles"]:
+    for first_payload in grouped["payload"]:
         for second in grouped["seconds"]:
-            yield second, (first, first_shingles)
+            yield second, (first, first_payload)
 
 
 def _similar_edges(element: tuple[str, dict], threshold: float) -> Iterable[tuple[str, str]]:
     second, grouped = element  # keyed by each edge's second document
-    for second_shingles in grouped["shingles"]:
-        for first, first_shingles in grouped["halves"]:
-            if jaccard(first_shingles, second_shingles) >= threshold:
+    for second_payload in grouped["payload"]:
+        for first, first_payload in grouped["halves"]:
+            if similarity(first_payload, second_payload) >= threshold:
                 yield first, second
 
 
-class _VerifyEdges(beam.PTransform):
-    """Keeps the edges whose documents' exact shingle Jaccard reaches the threshold: each
-    document's shingles are joined to its edges, first by the edge's first end, then by
-    its second."""
+class VerifyEdges(beam.PTransform):
+    """Keeps the candidate edges whose documents reach the similarity threshold."""
 
-    def __init__(self, threshold: float, shingles: beam.PCollection) -> None:
+    def __init__(self, read_payloads: ReadPayloads, threshold: float) -> None:
         super().__init__()
+        self.read_payloads = read_payloads
         self.threshold = threshold
-        self.shingles = shingles
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
-        shingles = self.shingles
+        payloads = (
+            edges
+            | "Ends" >> beam.FlatMap(lambda edge: edge)
+            | "DistinctEnds" >> beam.Distinct()
+            | "ByFile" >> beam.Map(lambda ref: (file_of(ref), ref))
+            | "GroupByFile" >> beam.GroupByKey()
+            | "ReadPayloads" >> beam.ParDo(self.read_payloads)
+        )
         halves = (
-            {"seconds": edges, "shingles": shingles}
+            {"seconds": edges, "payload": payloads}
             | "JoinFirst" >> beam.CoGroupByKey()
             | "HalfEdges" >> beam.FlatMap(_first_halves)
         )
         return (
-            {"halves": halves, "shingles": shingles}
+            {"halves": halves, "payload": payloads}
             | "JoinSecond" >> beam.CoGroupByKey()
             | "Similar" >> beam.FlatMap(_similar_edges, self.threshold)
         )
 
 
-def _cluster_id(key: str) -> str:
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _by_cluster(element: tuple[str, dict]) -> Iterable[tuple[str, Document]]:
-    key, grouped = element
-    cluster = next(iter(grouped["component"]), key)
-    for document in grouped["document"]:
-        yield cluster, document
+def _by_component(element: tuple[str, dict]) -> Iterable[tuple[str, Fingerprint]]:
+    ref, grouped = element
+    component = next(iter(grouped["component"]), ref)
+    for fingerprint in grouped["fingerprint"]:
+        yield component, fingerprint
 
 
 class MinHashDeduplicate(beam.PTransform):
-    """Documents -> one document per near-duplicate cluster, with cluster_id and cluster_size."""
+    """Fingerprints -> one fingerprint per near-duplicate cluster (cluster_size summed)."""
 
-    def __init__(self, config: MinHashConfig) -> None:
+    def __init__(self, verify: VerifyEdges | None) -> None:
         super().__init__()
-        self.config = config
+        self.verify = verify
 
-    def expand(self, documents: beam.PCollection) -> beam.PCollection:
-        keyed = documents | "Key" >> beam.Map(lambda d: (document_key(d), d))
-        shingler = Shingler(self.config)
-        # Shingled once: both the signatures and the verification read these sets.
-        shingles = keyed | "Shingles" >> beam.MapTuple(lambda key, d: (key, shingler(d)))
+    def expand(self, fingerprints: beam.PCollection) -> beam.PCollection:
         edges = (
-            shingles
-            | "BandKeys" >> beam.ParDo(_BandKeys(self.config))
+            fingerprints
+            | "BucketMembers" >> beam.FlatMap(bucket_members)
             | "Buckets" >> beam.GroupByKey()
             | "Edges" >> beam.FlatMap(star_edges)
             | "DistinctEdges" >> beam.Distinct()
         )
-        if self.config.verify:
-            edges = edges | "Verify" >> _VerifyEdges(self.config.threshold, shingles)
+        if self.verify is not None:
+            edges = edges | "Verify" >> self.verify
         components = edges | "Components" >> ConnectedComponents()
         return (
-            {"document": keyed, "component": components}
+            {
+                "fingerprint": fingerprints | "ByRef" >> beam.Map(lambda f: (f.ref, f)),
+                "component": components,
+            }
             | "JoinComponents" >> beam.CoGroupByKey()
-            | "ByCluster" >> beam.FlatMap(_by_cluster)
+            | "ByComponent" >> beam.FlatMap(_by_component)
             | "KeepOne" >> beam.CombinePerKey(KeepOneCopy(earliest_first))
-            | "Label"
-            >> beam.MapTuple(lambda c, d: dataclasses.replace(d, cluster_id=_cluster_id(c)))
+            | "Kept" >> beam.Values()
         )

@@ -33,8 +33,7 @@ import pyarrow as pa
 from corpus.dedup.near_duplicates import bucket_pairs, candidate_keys, paragraph_key, range_splits
 from corpus.dedup.simhash import simhash128
 from corpus.pipelines.connected_components import ConnectedComponents
-from corpus.pipelines.document_io import document_key
-from corpus.schema import Document
+from corpus.schema import Document, document_key
 
 STATS_PREFIX = "paragraph_stats"
 STATS_SCHEMA = pa.schema(

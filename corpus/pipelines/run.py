@@ -16,9 +16,16 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import ConfigError, RunConfig
+from corpus.dedup.signature_file import check_compatible
 from corpus.pipelines.dead_letters import WriteDeadLetters
 from corpus.pipelines.dedup import DeduplicateDocuments
-from corpus.pipelines.document_io import ReadDocuments, WriteDocuments, documents_glob
+from corpus.pipelines.dedup_files import DedupFiles
+from corpus.pipelines.document_io import (
+    ReadDocuments,
+    WriteDocuments,
+    documents_glob,
+    input_files,
+)
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments
 from corpus.pipelines.runner import make_pipeline
@@ -74,9 +81,13 @@ def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, 
 
 
 def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
-    documents = pipeline | "Read" >> ReadDocuments(inputs)
-    kept, counts = documents | "Deduplicate" >> DeduplicateDocuments(config.dedup)
-    _ = kept | "WriteDocuments" >> WriteDocuments(out, config.parquet.documents_per_shard)
+    previous = input_files(config.dedup.previous)
+    if config.dedup.previous and not previous:
+        raise ConfigError(f"dedup.previous: {config.dedup.previous} matches no file")
+    if config.dedup.minhash.enabled:
+        check_compatible(previous, config.dedup.minhash)
+    files = DedupFiles(input_files(inputs), previous, out)
+    _, counts = pipeline | "Deduplicate" >> DeduplicateDocuments(files, config.dedup)
     _ = counts | "WriteStats" >> WriteCounts(out)
 
 

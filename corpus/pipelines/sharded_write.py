@@ -65,6 +65,16 @@ def shard_name(prefix: str, index: int, num_shards: int, extension: str) -> str:
     return f"{prefix}-{index:05d}-of-{num_shards:05d}.{extension}"
 
 
+def write_atomically(path: str, fmt: ShardFormat, records: list[Any]) -> str:
+    """Writes `records` to `path` under a temporary name first: the file is complete or absent."""
+    directory, name = posixpath.split(path)
+    temporary = posixpath.join(directory, f".tmp-{name}")
+    with FileSystems.create(temporary) as handle:
+        fmt.write(records, handle)
+    FileSystems.rename([temporary], [path])
+    return path
+
+
 class _WriteShard(beam.DoFn):
     def __init__(self, directory: str, prefix: str, fmt: ShardFormat, sort_key: Callable) -> None:
         self.directory = directory
@@ -79,12 +89,7 @@ class _WriteShard(beam.DoFn):
         ordered = sorted(records, key=self.sort_key)
         name = shard_name(self.prefix, index, shard_counts[partition], self.fmt.extension)
         directory = posixpath.join(self.directory, partition) if partition else self.directory
-        final = posixpath.join(directory, name)
-        temporary = posixpath.join(directory, f".tmp-{name}")
-        with FileSystems.create(temporary) as handle:
-            self.fmt.write(ordered, handle)
-        FileSystems.rename([temporary], [final])
-        yield final
+        yield write_atomically(posixpath.join(directory, name), self.fmt, ordered)
 
 
 def _no_partition(record: Any) -> str:

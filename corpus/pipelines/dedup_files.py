@@ -1,0 +1,188 @@
+"""The dedup stage's file work: each input file is read by one worker, twice.
+
+Deduplication decides on fingerprints (corpus/dedup/fingerprint.py) and never shuffles
+documents. These DoFns are its contact with the files:
+
+- `FingerprintFile`: input file i -> a fingerprint per document, and the documents'
+  MinHash signatures in a working file (`.work/signatures-i`);
+- `PreviousFingerprints`: an earlier run's signature file -> fingerprints that always win;
+- `ReadPayloads`: the few documents that are candidate near-duplicates -> what verifying
+  them needs (signatures, or the shingle hashes for exact Jaccard);
+- `WriteKept`: input file i and the rows kept from it -> output file i, documents in
+  input order with their cluster, plus their signatures for later runs.
+
+An output file holds at most what its input file held, so the previous stage's shard size
+bounds a worker's memory here too, and the same input gives the same bytes on any runner.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from collections.abc import Iterable, Iterator
+
+import apache_beam as beam
+import numpy as np
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from corpus.config import MinHashConfig
+from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, make_ref, parse_ref
+from corpus.dedup.minhash import sha1_digests, sha1_hash64
+from corpus.dedup.signature_file import (
+    SIGNATURES_DIR,
+    SIGNATURES_PREFIX,
+    previous_fingerprint,
+    signature_of,
+    signature_row,
+    signature_schema,
+)
+from corpus.pipelines.document_io import DOCUMENTS_PREFIX, READ_BATCH_ROWS, read_document_file
+from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_atomically
+from corpus.schema import DOCUMENT_SCHEMA, Document
+
+WORK_DIR = ".work"
+
+# What verifying a candidate needs: its shingle hashes (exact Jaccard; None when only the
+# signature is known, as for an earlier run's documents) and its signature.
+Payload = tuple[np.ndarray | None, np.ndarray]
+
+
+def read_rows(path: str) -> Iterator[dict]:
+    """The rows of a Parquet file as dicts, a batch at a time."""
+    with FileSystems.open(path) as handle:
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=READ_BATCH_ROWS):
+            yield from batch.to_pylist()
+
+
+class DedupFiles:
+    """Where the stage's files are: inputs by index, working and output files by name."""
+
+    def __init__(self, inputs: list[str], previous: list[str], output: str) -> None:
+        self.inputs = inputs
+        self.previous = previous
+        self.output = output
+
+    def name(self, prefix: str, index: int) -> str:
+        return shard_name(prefix, index, len(self.inputs), "parquet")
+
+    def work_signatures(self, index: int) -> str:
+        return posixpath.join(self.output, WORK_DIR, self.name(SIGNATURES_PREFIX, index))
+
+    def kept_documents(self, index: int) -> str:
+        return posixpath.join(self.output, self.name(DOCUMENTS_PREFIX, index))
+
+    def kept_signatures(self, index: int) -> str:
+        return posixpath.join(self.output, SIGNATURES_DIR, self.name(SIGNATURES_PREFIX, index))
+
+
+class FingerprintFile(beam.DoFn):
+    """Input file index -> the fingerprints of its documents (and their signatures, saved)."""
+
+    def __init__(self, files: DedupFiles, fingerprinter: Fingerprinter, config: MinHashConfig):
+        self.files = files
+        self.fingerprinter = fingerprinter
+        self.config = config
+
+    def process(self, index: int) -> Iterable[Fingerprint]:
+        signatures = []
+        for row, document in enumerate(read_document_file(self.files.inputs[index])):
+            fingerprint, signature = self.fingerprinter(document, make_ref(index, row))
+            if signature is not None:
+                signatures.append(signature_row(row, fingerprint, signature))
+            yield fingerprint
+        if self.fingerprinter.minhash:
+            fmt = ParquetFormat(signature_schema(self.config), dict)
+            write_atomically(self.files.work_signatures(index), fmt, signatures)
+
+
+class PreviousFingerprints(beam.DoFn):
+    """Earlier run's signature file index -> fingerprints of the documents it kept."""
+
+    def __init__(self, files: DedupFiles, fingerprinter: Fingerprinter) -> None:
+        self.files = files
+        self.fingerprinter = fingerprinter
+
+    def process(self, index: int) -> Iterable[Fingerprint]:
+        for row, record in enumerate(read_rows(self.files.previous[index])):
+            ref = make_ref(index, row, previous=True)
+            yield previous_fingerprint(record, ref, self.fingerprinter)
+
+
+def file_of(ref: str) -> str:
+    """The part of a reference that names its file (`000003`, or `p000001` for earlier runs)."""
+    return ref.split(":")[0]
+
+
+class ReadPayloads(beam.DoFn):
+    """(file, its wanted references) -> (reference, payload) for each.
+
+    `exact`: documents of this run get their shingle hashes (the file is read and the
+    wanted documents shingled again); otherwise, and for an earlier run's documents, the
+    signature only."""
+
+    def __init__(self, files: DedupFiles, fingerprinter: Fingerprinter, exact: bool) -> None:
+        self.files = files
+        self.fingerprinter = fingerprinter
+        self.exact = exact
+
+    def process(self, element: tuple[str, Iterable[str]]) -> Iterable[tuple[str, Payload]]:
+        file, refs = element
+        wanted = {parse_ref(ref.lstrip("p"))[1]: ref for ref in refs}
+        if file.startswith("p"):
+            rows = read_rows(self.files.previous[int(file[1:])])
+            payloads = ((row, (None, signature_of(record))) for row, record in enumerate(rows))
+        elif self.exact:
+            documents = read_document_file(self.files.inputs[int(file)])
+            payloads = ((row, self.shingled(doc)) for row, doc in enumerate(documents))
+        else:
+            rows = read_rows(self.files.work_signatures(int(file)))
+            payloads = ((record["row"], (None, signature_of(record))) for record in rows)
+        for row, payload in payloads:
+            if row in wanted:
+                yield wanted[row], payload
+
+    def shingled(self, document: Document) -> Payload:
+        digests = sha1_digests(self.fingerprinter.shingles(document))
+        hashes = np.unique(sha1_hash64(digests))
+        return hashes, self.fingerprinter.hasher.signature_of_digests(digests)
+
+
+class WriteKept(beam.DoFn):
+    """(input file index, its kept rows as (row, cluster_id, cluster_size)) -> the paths of
+    the output documents file, and of its signatures file when MinHash ran."""
+
+    def __init__(self, files: DedupFiles, config: MinHashConfig) -> None:
+        self.files = files
+        self.config = config
+
+    def process(self, element: tuple[int, Iterable[tuple[int, str, int]]]) -> Iterable[str]:
+        index, kept_rows = element
+        clusters = {row: (cluster, size) for row, cluster, size in kept_rows}
+        documents = [
+            dataclasses.replace(
+                document, cluster_id=clusters[row][0], cluster_size=clusters[row][1]
+            )
+            for row, document in enumerate(read_document_file(self.files.inputs[index]))
+            if row in clusters
+        ]
+        fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
+        yield write_atomically(self.files.kept_documents(index), fmt, documents)
+        if not self.config.enabled:
+            return
+        signatures = [
+            {**record, "cluster_id": clusters[row][0], "cluster_size": clusters[row][1]}
+            for record in read_rows(self.files.work_signatures(index))
+            if (row := record["row"]) in clusters
+        ]
+        fmt = ParquetFormat(signature_schema(self.config), dict)
+        yield write_atomically(self.files.kept_signatures(index), fmt, signatures)
+
+
+def remove_work_files(_, files: DedupFiles) -> None:
+    """Deletes the working signature files once every output file is written."""
+    work = posixpath.join(files.output, WORK_DIR)
+    if FileSystems.exists(work):
+        FileSystems.delete([m.path for m in FileSystems.match([work + "/**"])[0].metadata_list])
+        if FileSystems.exists(work):
+            FileSystems.delete([work])
