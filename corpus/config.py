@@ -147,12 +147,24 @@ class DedupConfig(_Section):
     dedup without re-reading the earlier text."""
 
 
+class ParagraphStatsConfig(_Section):
+    """Uzushio's paragraph statistics: every paragraph's exact and near-duplicate frequency
+    across the corpus, attached to the documents for the filter stage."""
+
+    previous: list[str] = []
+    """Statistics files of earlier runs (globs of their `paragraph_stats/*.parquet`) to
+    merge with this run's: frequencies add up and near-duplicate groups are formed over
+    all of them, as one run over every dump would."""
+    rows_per_shard: int = Field(1_000_000, ge=1)
+    """The statistics Parquet files are sized to hold about this many paragraphs each."""
+
+
 class OutputConfig(_Section):
     documents_per_shard: int = Field(50_000, ge=1)
     """Parquet shards are sized to hold about this many documents each."""
 
 
-STAGES = ("extract", "filter", "dedup")
+STAGES = ("extract", "paragraph_stats", "filter", "dedup")
 
 
 class RunConfig(_Section):
@@ -162,12 +174,14 @@ class RunConfig(_Section):
     """WARC files or globs: local paths, gs:// or s3:// (with the matching extra installed)."""
     output: str
     """Directory of the run's outputs: one subdirectory per stage."""
-    stages: list[Literal["extract", "filter", "dedup"]] = Field(
+    stages: list[Literal["extract", "paragraph_stats", "filter", "dedup"]] = Field(
         default_factory=lambda: list(STAGES), min_length=1
     )
     """Stages to run, in order; each reads the previous one's output."""
     extract: ExtractConfig = ExtractConfig()
     """Parameters of the extraction stage."""
+    paragraph_stats: ParagraphStatsConfig = ParagraphStatsConfig()
+    """Parameters of the paragraph statistics stage."""
     filter: FilterConfig = FilterConfig()
     """Parameters of the filter stage."""
     dedup: DedupConfig = DedupConfig()

@@ -15,7 +15,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_are_documented_and_applied():
     config = validate({"inputs": ["a.warc.gz"], "output": "out"})
-    assert config.stages == ["extract", "filter", "dedup"]
+    assert config.stages == ["extract", "paragraph_stats", "filter", "dedup"]
     assert config.filter.chain[0] == {"filter": "DocLength", "low": 50}
     assert config.extract.method == "paragraphs"
     assert config.extract.max_record_bytes == 16 * 2**20

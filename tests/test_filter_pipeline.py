@@ -50,7 +50,11 @@ def run(tmp_path_factory) -> dict:
 
 
 def test_filter_accounting_matches_the_chain_applied_in_plain_python(run):
-    extracted = read_documents(run["out"] / "extract")
+    # The filter reads the paragraph statistics stage's output: the extracted documents,
+    # in the same order, with their paragraphs' frequencies.
+    extracted = read_documents(run["out"] / "paragraph_stats")
+    assert [d.id for d in extracted] == [d.id for d in read_documents(run["out"] / "extract")]
+    assert all(p.exact_freq for d in extracted for p in d.live_paragraphs)
     chain = FilterChain.from_entries(CHAIN)
     expected = Counter(chain.apply(d).removed_by or "kept" for d in extracted)
     stats = json.loads((run["out"] / "filter" / "stats.json").read_text())

@@ -7,17 +7,17 @@ from collections import Counter
 from pathlib import Path
 
 import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.util import assert_that, equal_to
 
+from corpus.config import validate
 from corpus.dedup.near_duplicates import near_frequencies
-from corpus.pipelines.paragraph_stats import (
-    AttachParagraphStatistics,
-    ParagraphStatistics,
-    live_paragraph_counts,
-)
-from corpus.schema import Document, Paragraph
+from corpus.pipelines.paragraph_stats import ParagraphStatistics
+from corpus.pipelines.run import run_stage
+from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def statistics(documents: list[Document], directory: Path) -> list[dict]:
         _ = (
             pipeline
             | beam.Create(documents)
-            | beam.FlatMap(live_paragraph_counts)
+            | beam.FlatMap(lambda d: [(p.text, 1) for p in d.live_paragraphs])
             | ParagraphStatistics()
             | beam.combiners.ToList()
             | beam.Map(lambda rows: output.write_text(json.dumps(rows, ensure_ascii=False)))
@@ -86,14 +86,41 @@ def test_merging_two_runs_equals_one_run_over_both(documents, rows, scratch):
         assert_that(merged, equal_to(rows))
 
 
-def test_statistics_attach_to_every_live_paragraph(documents, rows):
+def run_stage_on(documents: list[Document], directory: Path, **stage_config) -> dict:
+    source = directory / "input" / "documents-00000-of-00001.parquet"
+    source.parent.mkdir(parents=True)
+    table = pa.Table.from_pylist([d.to_row() for d in documents], schema=DOCUMENT_SCHEMA)
+    pq.write_table(table, source)
+    inputs = [str(source)]
+    raw = {"inputs": inputs, "output": str(directory), "paragraph_stats": stage_config}
+    out = directory / "paragraph_stats"
+    return run_stage("paragraph_stats", inputs, str(out), validate(raw), [], False)
+
+
+def test_the_stage_attaches_statistics_to_every_live_paragraph(documents, rows, scratch):
+    stats = run_stage_on(documents, scratch / "stage")
+    out = scratch / "stage" / "paragraph_stats"
+    assert stats["outcome"] == {"kept": len(documents)}
+    assert stats["paragraphs"] == {
+        "live": sum(len(d.live_paragraphs) for d in documents),
+        "distinct": len(rows),
+    }
+    written = pq.read_table(out / "documents-00000-of-00001.parquet").to_pylist()
+    attached = [Document.from_row(row) for row in written]
+    assert [d.id for d in attached] == [d.id for d in documents]
     expected = {r["text"]: (r["exact_freq"], r["near_freq"]) for r in rows}
-    with beam.Pipeline(runner=FnApiRunner()) as pipeline:
-        attached = (
-            pipeline
-            | "Documents" >> beam.Create(documents)
-            | AttachParagraphStatistics(pipeline | "Stats" >> beam.Create(rows))
-            | beam.FlatMap(lambda d: [(p.text, (p.exact_freq, p.near_freq)) for p in d.paragraphs])
-            | beam.Distinct()
-        )
-        assert_that(attached, equal_to(list(expected.items())))
+    for before, after in zip(documents, attached, strict=True):
+        assert [p.text for p in after.paragraphs] == [p.text for p in before.paragraphs]
+        for paragraph in after.paragraphs:
+            assert (paragraph.exact_freq, paragraph.near_freq) == expected[paragraph.text]
+    table = pq.ParquetDataset(sorted((out / "paragraph_stats").glob("*.parquet"))).read()
+    assert sorted(table.to_pylist(), key=lambda r: r["key"]) == rows
+
+
+def test_the_stage_merges_an_earlier_runs_statistics(documents, rows, scratch):
+    run_stage_on(documents[:5], scratch / "earlier")
+    earlier = [str(scratch / "earlier" / "paragraph_stats" / "paragraph_stats" / "*.parquet")]
+    run_stage_on(documents[5:], scratch / "later", previous=earlier)
+    out = scratch / "later" / "paragraph_stats"
+    table = pq.ParquetDataset(sorted((out / "paragraph_stats").glob("*.parquet"))).read()
+    assert sorted(table.to_pylist(), key=lambda r: r["key"]) == rows

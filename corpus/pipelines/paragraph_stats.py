@@ -19,12 +19,20 @@ all inputs.
 Nothing gathers on one worker: counting is a combiner, a bucket holds about
 distinct paragraphs / ranges members and each is compared with at most WINDOW others,
 and the groups come from the distributed connected components.
+
+The stage (`ParagraphStatisticsStage`, `paragraph_stats` in a run) reads each input file,
+computes the statistics, writes them as `paragraph_stats/paragraph_stats-*.parquet`, and
+attaches every live paragraph's frequencies to its document: paragraph places (file, row,
+position) are joined to the statistics by key, grouped by file, and each file is read
+again and written with the frequencies, documents in input order. Documents never cross a
+shuffle; paragraph texts do once (into the statistics) and their places once.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import posixpath
 from collections.abc import Iterable
 
 import apache_beam as beam
@@ -33,7 +41,9 @@ import pyarrow as pa
 from corpus.dedup.near_duplicates import bucket_pairs, candidate_keys, paragraph_key, range_splits
 from corpus.dedup.simhash import simhash128
 from corpus.pipelines.connected_components import ConnectedComponents
-from corpus.schema import Document, document_key
+from corpus.pipelines.document_io import DOCUMENTS_PREFIX, read_document_file
+from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_atomically
+from corpus.schema import DOCUMENT_SCHEMA, Document
 
 STATS_PREFIX = "paragraph_stats"
 STATS_SCHEMA = pa.schema(
@@ -45,6 +55,8 @@ STATS_SCHEMA = pa.schema(
         pa.field("group", pa.string(), nullable=False),
     ]
 )
+REFS = "refs"
+DOCUMENTS = "documents"
 SAMPLE_SIZE = 10_000
 """Distinct paragraphs sampled for the range split points."""
 BUCKET_MEMBERS = 50_000
@@ -54,10 +66,6 @@ BUCKET_MEMBERS = 50_000
 def stats_key(text: str) -> str:
     """A distinct paragraph's key in the statistics: its paragraph_key, hex."""
     return paragraph_key(text).hex()
-
-
-def live_paragraph_counts(document: Document) -> Iterable[tuple[str, int]]:
-    return [(p.text, 1) for p in document.live_paragraphs]
 
 
 def _sum_counts(values: Iterable[tuple[str, int]]) -> tuple[str, int]:
@@ -143,51 +151,104 @@ class ParagraphStatistics(beam.PTransform):
         )
 
 
-def _paragraph_refs(keyed: tuple[str, Document]) -> Iterable[tuple[str, tuple[str, int]]]:
-    doc, document = keyed
-    return [(stats_key(p.text), (doc, i)) for i, p in enumerate(document.paragraphs) if p.live]
+class _ReadParagraphs(beam.DoFn):
+    """Input file index -> (text, 1) per live paragraph; on the `refs` output the
+    paragraph's key and place, (key, (file index, row, paragraph index)); on the
+    `documents` output one None per document read."""
+
+    def __init__(self, files: list[str]) -> None:
+        self.files = files
+
+    def process(self, index: int) -> Iterable:
+        for row, document in enumerate(read_document_file(self.files[index])):
+            yield beam.pvalue.TaggedOutput(DOCUMENTS, None)
+            for position, paragraph in enumerate(document.paragraphs):
+                if paragraph.live:
+                    yield paragraph.text, 1
+                    place = (index, row, position)
+                    yield beam.pvalue.TaggedOutput(REFS, (stats_key(paragraph.text), place))
 
 
-def _frequencies_by_document(element: tuple[str, dict]) -> Iterable[tuple[str, tuple]]:
+def _frequencies_by_file(element: tuple[str, dict]) -> Iterable[tuple[int, tuple]]:
     _, grouped = element
     for exact, near in grouped["freq"]:
-        for doc, index in grouped["ref"]:
-            yield doc, (index, exact, near)
+        for index, row, position in grouped["ref"]:
+            yield index, (row, position, exact, near)
 
 
-def _with_frequencies(element: tuple[str, dict]) -> Iterable[Document]:
-    _, grouped = element
-    frequencies = {index: (exact, near) for index, exact, near in grouped["freqs"]}
-    for document in grouped["document"]:
-        paragraphs = list(document.paragraphs)
-        for index, (exact, near) in frequencies.items():
-            paragraphs[index] = dataclasses.replace(
-                paragraphs[index], exact_freq=exact, near_freq=near
-            )
-        yield dataclasses.replace(document, paragraphs=paragraphs)
+class _AttachToFile(beam.DoFn):
+    """(input file index, its paragraphs' frequencies) -> the file's documents with their
+    paragraphs' exact_freq and near_freq, written to the output file of the same index."""
+
+    def __init__(self, files: list[str], output: str) -> None:
+        self.files = files
+        self.output = output
+
+    def process(self, element: tuple[int, Iterable[tuple | None]]) -> Iterable[str]:
+        index, frequencies = element
+        found = {(row, position): (e, n) for row, position, e, n in filter(None, frequencies)}
+        documents = []
+        for row, document in enumerate(read_document_file(self.files[index])):
+            paragraphs = [
+                dataclasses.replace(p, exact_freq=found[row, i][0], near_freq=found[row, i][1])
+                if (row, i) in found
+                else p
+                for i, p in enumerate(document.paragraphs)
+            ]
+            documents.append(dataclasses.replace(document, paragraphs=paragraphs))
+        name = shard_name(DOCUMENTS_PREFIX, index, len(self.files), "parquet")
+        fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
+        yield write_atomically(posixpath.join(self.output, name), fmt, documents)
 
 
-class AttachParagraphStatistics(beam.PTransform):
-    """Documents -> the same documents, each live paragraph carrying its exact_freq and
-    near_freq from `statistics` (rows of ParagraphStatistics)."""
+class ParagraphStatisticsStage(beam.PTransform):
+    """PBegin -> (documents files written, statistics rows, `((kind, name), count)` pairs).
 
-    def __init__(self, statistics: beam.PCollection) -> None:
+    Reads each input file, computes the statistics over its live paragraphs (plus the
+    `(text, exact_freq)` pairs of `earlier` statistics, to merge runs), and writes each
+    input file again with every live paragraph's frequencies attached, documents in input
+    order. Only paragraphs' texts and places cross a shuffle, never whole documents."""
+
+    def __init__(self, files: list[str], output: str, earlier: list[str]) -> None:
         super().__init__()
-        self.statistics = statistics
+        self.files = files
+        self.output = output
+        self.earlier = earlier
 
-    def expand(self, documents: beam.PCollection) -> beam.PCollection:
-        keyed = documents | "KeyDocuments" >> beam.Map(lambda d: (document_key(d), d))
-        refs = keyed | "ParagraphRefs" >> beam.FlatMap(_paragraph_refs)
-        frequencies = self.statistics | "Frequencies" >> beam.Map(
+    def expand(self, pbegin: beam.pvalue.PBegin):
+        indices = pbegin | "InputFiles" >> beam.Create(range(len(self.files)))
+        read = (
+            indices
+            | "SpreadFiles" >> beam.Reshuffle()
+            | "ReadParagraphs"
+            >> beam.ParDo(_ReadParagraphs(self.files)).with_outputs(REFS, DOCUMENTS, main="counts")
+        )
+        earlier = (
+            pbegin
+            | "EarlierPatterns" >> beam.Create(self.earlier)
+            | "ReadEarlier" >> beam.io.ReadAllFromParquet(columns=["text", "exact_freq"])
+            | "EarlierCounts" >> beam.Map(lambda row: (row["text"], row["exact_freq"]))
+        )
+        rows = (read.counts, earlier) | "AllCounts" >> beam.Flatten() | ParagraphStatistics()
+        frequencies = rows | "Frequencies" >> beam.Map(
             lambda row: (row["key"], (row["exact_freq"], row["near_freq"]))
         )
-        per_document = (
-            {"ref": refs, "freq": frequencies}
+        per_file = (
+            {"ref": read[REFS], "freq": frequencies}
             | "JoinParagraphs" >> beam.CoGroupByKey()
-            | "ByDocument" >> beam.FlatMap(_frequencies_by_document)
+            | "ByFile" >> beam.FlatMap(_frequencies_by_file)
         )
-        return (
-            {"document": keyed, "freqs": per_document}
-            | "JoinDocuments" >> beam.CoGroupByKey()
-            | "Attach" >> beam.FlatMap(_with_frequencies)
+        # Every input file is written, even one without a live paragraph.
+        every_file = indices | "EveryFile" >> beam.Map(lambda index: (index, None))
+        written = (
+            (per_file, every_file)
+            | "WithEveryFile" >> beam.Flatten()
+            | "GroupByFile" >> beam.GroupByKey()
+            | "AttachToFile" >> beam.ParDo(_AttachToFile(self.files, self.output))
         )
+        counts = (
+            read[DOCUMENTS] | "CountDocuments" >> beam.Map(lambda _: (("outcome", "kept"), 1)),
+            read.counts | "CountLive" >> beam.Map(lambda _: (("paragraphs", "live"), 1)),
+            rows | "CountDistinct" >> beam.Map(lambda _: (("paragraphs", "distinct"), 1)),
+        ) | "Counts" >> beam.Flatten()
+        return written, rows, counts

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Callable
+from operator import itemgetter
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
@@ -28,7 +29,9 @@ from corpus.pipelines.document_io import (
 )
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments
+from corpus.pipelines.paragraph_stats import STATS_PREFIX, STATS_SCHEMA, ParagraphStatisticsStage
 from corpus.pipelines.runner import make_pipeline
+from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.stage_stats import STATS_FILE, WriteCounts, WriteStageStats
 from corpus.schema import Document
 
@@ -68,6 +71,24 @@ def build_extract(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig,
     _ = extracted.tallies | "WriteStats" >> WriteStageStats(out)
 
 
+def build_paragraph_stats(
+    pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str
+) -> None:
+    earlier = config.paragraph_stats.previous
+    if earlier and not input_files(earlier):
+        raise ConfigError(f"paragraph_stats.previous: {earlier} matches no file")
+    stage = ParagraphStatisticsStage(input_files(inputs), out, earlier)
+    _, rows, counts = pipeline | "ParagraphStatistics" >> stage
+    _ = rows | "WriteStatistics" >> WriteShards(
+        posixpath.join(out, STATS_PREFIX),
+        STATS_PREFIX,
+        ParquetFormat(STATS_SCHEMA, dict),
+        itemgetter("key"),
+        config.paragraph_stats.rows_per_shard,
+    )
+    _ = counts | "WriteStats" >> WriteCounts(out)
+
+
 def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
     documents = pipeline | "Read" >> ReadDocuments(inputs)
     filtered = documents | "Filter" >> FilterDocuments(config.filter.chain, config.filter.debug)
@@ -94,6 +115,7 @@ def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, o
 StageBuilder = Callable[[beam.Pipeline, list[str], RunConfig, str], None]
 STAGE_BUILDERS: dict[str, StageBuilder] = {
     "extract": build_extract,
+    "paragraph_stats": build_paragraph_stats,
     "filter": build_filter,
     "dedup": build_dedup,
 }
