@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from corpus.extract.extractor import host_of
 from corpus.filters.chain import FilterChain
 from corpus.filters.keywords import read_keywords
 from corpus.filters.llmjp_v1 import (
@@ -21,6 +20,7 @@ from corpus.filters.llmjp_v1 import (
     ZlibCompressionRate,
 )
 from corpus.schema import Document, Paragraph
+from corpus.warc.naming import host_of
 
 AD_HEAVY = {"kaden-channel-6327546", "smax-6554203"}
 FEW_KUTEN = {

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from corpus.config import ExtractConfig
 from corpus.extract.dates import document_date
 from corpus.extract.langid import LanguageIdentifier
@@ -14,22 +11,7 @@ from corpus.extract.paragraphs import ExtractionTimeout, NestingTooDeep, html_to
 from corpus.extract.scripts import script_ratios
 from corpus.extract.triage import Candidate
 from corpus.schema import Document, Paragraph, join_paragraphs
-
-CC_DUMP = re.compile(r"CC-MAIN-\d{4}-\d{2}")
-
-
-def source_name(warc_file: str, configured: str | None) -> str:
-    if configured:
-        return configured
-    dump = CC_DUMP.search(warc_file)
-    return dump.group(0) if dump else "web"
-
-
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+from corpus.warc.naming import host_of, source_name
 
 
 class DocumentExtractor:

@@ -75,6 +75,7 @@ class WarcRecord:
     content_length: int  # bytes of the HTTP payload (or of the block, if not HTTP) as stored
     body: bytes | None  # payload, real codings undone; None if it (or its decoding) is too big
     truncated: str | None  # WARC-Truncated, or "length" when the block is short of its length
+    content_language: str = ""  # WARC-Identified-Content-Language (Common Crawl), as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,6 +525,7 @@ class _Reader:
             warc_date=fields.get("warc-date"),
             declared=_length(fields.get("content-length")),
             truncated=fields.get("warc-truncated"),
+            content_language=fields.get("warc-identified-content-language", ""),
         )
 
     def _read_warc_header_by_line(self, start: int) -> bytes | ReadFailure:
@@ -569,6 +571,7 @@ class _Reader:
         warc_date: str | None,
         declared: int | None,
         truncated: str | None,
+        content_language: str = "",
     ) -> WarcRecord:
         """Read the block after a record header and build the record."""
         block = self._read_block(declared)
@@ -597,6 +600,7 @@ class _Reader:
             content_length=content_length,
             body=body,
             truncated=truncated,
+            content_language=content_language,
         )
 
     def _read_block(self, declared: int | None) -> _Block:

@@ -1,0 +1,87 @@
+"""Reading a named source in Beam: files -> documents, with every record accounted for.
+
+    file patterns -> match files -> one worker per file (each file once)
+      -> read the file from start to end with the source's reader -> documents
+
+As in the extraction stage, a file is the unit of work: one worker reads it, streaming,
+and nothing is split, so a Wikipedia dump or a large Parquet file never sits in memory.
+Every record ends as one outcome tally (`kept`, or the reason it was skipped or could
+not be read: see each reader); unreadable input also goes to dead letters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+import apache_beam as beam
+from apache_beam.io import fileio
+
+from corpus.pipelines.dead_letters import dead_letter
+from corpus.pipelines.stage_stats import Tally
+from corpus.schema import Document
+from corpus.sources import make_reader
+from corpus.sources.records import UNREADABLE_FILE, Skipped, SourceReader
+
+TALLIES = "tallies"
+DEAD_LETTERS = "dead_letters"
+
+
+class ReadSourceFile(beam.DoFn):
+    """One file -> its documents, a tally for every record, dead letters for bad input."""
+
+    def __init__(self, reader: SourceReader) -> None:
+        self.reader = reader
+        self.tally = Tally("sources")
+
+    def process(self, path: str) -> Iterable:
+        try:
+            for item in self.reader.read(path):
+                if isinstance(item, Document):
+                    yield item
+                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", "kept"))
+                    continue
+                if not isinstance(item, Skipped):
+                    letter = dead_letter(item.file, item.position, item.reason, item.error)
+                    yield beam.pvalue.TaggedOutput(DEAD_LETTERS, letter)
+                yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", item.reason))
+        except Exception as error:  # the readers do not raise; this is the last line of defence
+            yield beam.pvalue.TaggedOutput(
+                DEAD_LETTERS, dead_letter(path, -1, UNREADABLE_FILE, repr(error))
+            )
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", UNREADABLE_FILE))
+
+
+class SourceRead(NamedTuple):
+    documents: beam.PCollection
+    dead_letters: beam.PCollection
+    tallies: beam.PCollection
+
+
+class ReadSource(beam.PTransform):
+    """File patterns of one source -> `SourceRead(documents, dead_letters, tallies)`.
+
+    `reader_name` and `options` choose and configure the reader (`corpus.sources.READERS`);
+    a bad name or option raises `ValueError` when the transform is made, before any work.
+    """
+
+    def __init__(self, reader_name: str, patterns: list[str], options: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.reader = make_reader(reader_name, options)
+        self.patterns = patterns
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> SourceRead:
+        read = (
+            pbegin
+            | "Patterns" >> beam.Create(self.patterns)
+            | "Match" >> fileio.MatchAll()
+            | "Path" >> beam.Map(lambda metadata: metadata.path)
+            # Grouping by path reads a file matched by two patterns once, and spreads
+            # the files over the workers.
+            | "EachFileOnce" >> beam.Distinct()
+            | "Read"
+            >> beam.ParDo(ReadSourceFile(self.reader)).with_outputs(
+                TALLIES, DEAD_LETTERS, main="documents"
+            )
+        )
+        return SourceRead(read.documents, read.dead_letters, read.tallies)

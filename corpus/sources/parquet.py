@@ -1,0 +1,118 @@
+"""Parquet -> documents: one row per document, its text in a named column.
+
+The Stack (text column `content`) and most Hugging Face datasets come this way. The file
+is read one row group at a time, in batches of `batch_rows`, and only the text and id
+columns are read, so a large file never sits in memory. Each row ends as one outcome
+(`position` of a dead letter: the row index in the file, from 0):
+
+| Outcome | When | Dead letter |
+|---|---|---|
+| `kept` | a document | |
+| `empty` | the text is empty or whitespace | |
+| `missing_text` | the text is null | yes |
+| `missing_id` | `id_column` is set and null in the row | yes |
+| `missing_column` | the file has no such text or id column (once per file) | yes |
+| `text_not_string` | the text column is not a string column (once per file) | yes |
+| `corrupt_row_group` | a row group cannot be decoded (once per row group) | yes |
+| `unreadable_file` | not a Parquet file, or cannot be read (once per file) | yes |
+
+A corrupt row group loses its remaining rows (the dead letter says how many); reading goes
+on with the next row group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.sources.files import open_raw
+from corpus.sources.records import (
+    EMPTY,
+    UNREADABLE_FILE,
+    ParagraphSplit,
+    ReadResult,
+    Skipped,
+    Unreadable,
+    check_split,
+    make_document,
+    split_paragraphs,
+)
+
+
+def _is_string(type_: pa.DataType) -> bool:
+    return pa.types.is_string(type_) or pa.types.is_large_string(type_) or type_ == pa.string_view()
+
+
+@dataclass(frozen=True)
+class ParquetReader:
+    """Reads Parquet files. A document's id is the `id_column` value as a string when that
+    is set, else `PATH:ROW` (the file's path as given, the row index from 0)."""
+
+    source: str
+    """Value of every document's `source`."""
+    text_column: str = "text"
+    """Column that holds the text (The Stack: `content`)."""
+    id_column: str | None = None
+    """Column that holds a unique id (The Stack: `hexsha`); None: `PATH:ROW`."""
+    paragraphs: ParagraphSplit = "blank_lines"
+    """How the text becomes paragraphs: `blank_lines`, `lines` or `whole` (code)."""
+    batch_rows: int = 1024
+    """Rows decoded at a time."""
+
+    def __post_init__(self) -> None:
+        check_split(self.paragraphs)
+        if self.batch_rows < 1:
+            raise ValueError(f"batch_rows: {self.batch_rows} is not positive")
+
+    def read(self, path: str) -> Iterator[ReadResult]:
+        try:
+            with open_raw(path) as raw:
+                yield from self._read_file(pq.ParquetFile(raw), path)
+        except Exception as error:  # not Parquet, or I/O: the file stops here
+            yield Unreadable(path, 0, UNREADABLE_FILE, repr(error))
+
+    def _read_file(self, parquet: pq.ParquetFile, path: str) -> Iterator[ReadResult]:
+        schema = parquet.schema_arrow
+        columns = [self.text_column] + ([self.id_column] if self.id_column else [])
+        for column in columns:
+            if column not in schema.names:
+                yield Unreadable(path, 0, "missing_column", f"no column {column!r}")
+                return
+        text_type = schema.field(self.text_column).type
+        if not _is_string(text_type):
+            yield Unreadable(path, 0, "text_not_string", f"{self.text_column!r} is {text_type}")
+            return
+        first_row = 0
+        for group in range(parquet.num_row_groups):
+            yield from self._read_row_group(parquet, group, first_row, columns, path)
+            first_row += parquet.metadata.row_group(group).num_rows
+
+    def _read_row_group(
+        self, parquet: pq.ParquetFile, group: int, first_row: int, columns: list[str], path: str
+    ) -> Iterator[ReadResult]:
+        row = first_row
+        try:
+            for batch in parquet.iter_batches(self.batch_rows, row_groups=[group], columns=columns):
+                texts = batch.column(0).to_pylist()
+                ids = batch.column(1).to_pylist() if self.id_column else [None] * len(texts)
+                for text, id in zip(texts, ids, strict=True):
+                    yield self.from_row(text, id, path, row)
+                    row += 1
+        except Exception as error:
+            lost = first_row + parquet.metadata.row_group(group).num_rows - row
+            yield Unreadable(path, row, "corrupt_row_group", f"{lost} rows lost: {error!r}")
+
+    def from_row(self, text: str | None, id: object, path: str, row: int) -> ReadResult:
+        if text is None:
+            return Unreadable(path, row, "missing_text", f"{self.text_column!r} is null")
+        if self.id_column is None:
+            id = f"{path}:{row}"
+        elif id is None:
+            return Unreadable(path, row, "missing_id", f"{self.id_column!r} is null")
+        paragraphs = split_paragraphs(text, self.paragraphs)
+        if not paragraphs:
+            return Skipped(EMPTY)
+        return make_document(str(id), paragraphs, self.source)

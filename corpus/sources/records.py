@@ -1,0 +1,133 @@
+"""What a source reader yields for each record of its input: a document, or why there is none.
+
+Every record a reader meets ends as exactly one of:
+
+- a `Document` (counted as `kept`),
+- `Skipped(reason)`: left out by rule (a redirect, a page outside the article namespace,
+  an empty text); counted under its reason,
+- `Unreadable(file, position, reason, error)`: input that could not become a document (a
+  line that is not JSON, a text that is not a string, a file cut short); counted under its
+  reason and written as a dead letter with where it was.
+
+so that records read = kept + the sum of all reasons, as in the extraction stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from corpus.extract.scripts import script_ratios
+from corpus.schema import Document, Paragraph, join_paragraphs
+
+EMPTY = "empty"
+"""A record whose text is empty or only whitespace (skipped)."""
+TRUNCATED_FILE = "truncated_file"
+"""The file ends inside a record or a compressed member (unreadable from there on)."""
+UNREADABLE_FILE = "unreadable_file"
+"""The file cannot be opened or read on (corrupt compressed data, I/O error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record left out by rule: counted under `reason`, not an error."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Input that could not become a document: counted under `reason` and recorded.
+
+    `position` says where in `file`: a line number (JSONL, from 1), a row index (Parquet,
+    from 0), a byte offset (WET) or a page index (Wikipedia, from 0), as each reader
+    documents.
+    """
+
+    file: str
+    position: int
+    reason: str
+    error: str
+
+
+ReadResult = Document | Skipped | Unreadable
+
+
+class SourceReader(Protocol):
+    """Reads one file of a source from start to end, streaming: every record it meets
+    ends as one `ReadResult`; it never raises for bad input."""
+
+    def read(self, path: str) -> Iterator[ReadResult]: ...
+
+
+ParagraphSplit = Literal["blank_lines", "lines", "whole"]
+"""How a text becomes paragraphs: `blank_lines` (prose: paragraphs are separated by one or
+more blank lines), `lines` (every non-blank line is one, as in Common Crawl's WET text),
+`whole` (the text, unchanged, is one paragraph: code, where blank lines and indentation
+must survive exactly)."""
+
+PARAGRAPH_SPLITS: tuple[str, ...] = ParagraphSplit.__args__
+
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+_LEADING_BLANK_LINES = re.compile(r"^(?:[^\S\n]*\n)+")
+
+
+def _whole(text: str) -> list[str]:
+    return [text] if text.strip() else []
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+
+
+def _between_blank_lines(text: str) -> list[str]:
+    parts = _BLANK_LINES.split(text.replace("\r\n", "\n"))
+    return [_LEADING_BLANK_LINES.sub("", part).rstrip() for part in parts]
+
+
+_SPLITTERS = {"whole": _whole, "lines": _lines, "blank_lines": _between_blank_lines}
+
+
+def check_split(split: str) -> None:
+    if split not in PARAGRAPH_SPLITS:
+        raise ValueError(f"paragraphs: {split!r} is not one of {', '.join(PARAGRAPH_SPLITS)}")
+
+
+def split_paragraphs(text: str, split: ParagraphSplit) -> list[Paragraph]:
+    """The non-empty paragraphs of `text` (see `ParagraphSplit`). `blank_lines` drops blank
+    lines and trailing whitespace but keeps a paragraph's leading indentation; `lines`
+    strips each line."""
+    return [Paragraph(part) for part in _SPLITTERS[split](text) if part]
+
+
+def make_document(
+    id: str,
+    paragraphs: list[Paragraph],
+    source: str,
+    *,
+    url: str = "",
+    host: str = "",
+    date: datetime | None = None,
+    language: str = "",
+    warc_file: str = "",
+    warc_offset: int = 0,
+) -> Document:
+    """A document with its script ratios measured, as the extraction stage makes them."""
+    ratios = script_ratios(join_paragraphs(paragraphs))
+    return Document(
+        id=id,
+        url=url,
+        host=host,
+        date=date,
+        source=source,
+        warc_file=warc_file,
+        warc_offset=warc_offset,
+        language=language,
+        hiragana_ratio=ratios.hiragana,
+        katakana_ratio=ratios.katakana,
+        kanji_ratio=ratios.kanji,
+        paragraphs=paragraphs,
+    )

@@ -1,0 +1,117 @@
+"""Reading sources in Beam: every record accounted for in stats.json, bad input in dead
+letters, each file read once, the same bytes whatever the number of workers."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from corpus.pipelines.dead_letters import WriteDeadLetters
+from corpus.pipelines.document_io import WriteDocuments
+from corpus.pipelines.runner import make_pipeline
+from corpus.pipelines.sources import ReadSource
+from corpus.pipelines.stage_stats import WriteStageStats
+from corpus.schema import Document
+from corpus.sources import make_reader
+from tests.test_sources_jsonl import CONTENT
+from tests.test_sources_wikipedia import DUMP
+
+pytestmark = pytest.mark.slow
+
+JSONL_OPTIONS = {"source": "dolma", "id_field": "id"}
+
+
+def read_source(reader: str, patterns: list[str], options: dict, out: Path, workers: int) -> dict:
+    pipeline = make_pipeline([f"--direct_num_workers={workers}"])
+    read = pipeline | "Read" >> ReadSource(reader, patterns, options)
+    _ = read.documents | "WriteDocuments" >> WriteDocuments(str(out), 1000)
+    _ = read.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(str(out))
+    _ = read.tallies | "WriteStats" >> WriteStageStats(str(out))
+    pipeline.run().wait_until_finish()
+    return json.loads((out / "stats.json").read_text())
+
+
+def output_files(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in directory.rglob("*")
+        if p.is_file()
+    }
+
+
+def plain_outcomes(reader: str, paths: list[str], options: dict) -> Counter:
+    results = [r for path in paths for r in make_reader(reader, options).read(path)]
+    return Counter("kept" if isinstance(r, Document) else r.reason for r in results)
+
+
+@pytest.fixture(scope="module")
+def jsonl_runs(tmp_path_factory) -> dict:
+    base = tmp_path_factory.mktemp("sources")
+    inputs = base / "inputs"
+    inputs.mkdir()
+    (inputs / "a.jsonl.gz").write_bytes(gzip.compress(CONTENT))
+    (inputs / "b.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(CONTENT))
+    files = [str(inputs / "a.jsonl.gz"), str(inputs / "b.jsonl.zst")]
+    patterns = [str(inputs / "*.jsonl.*"), files[0]]  # a.jsonl.gz matched twice
+    one = read_source("jsonl", patterns, JSONL_OPTIONS, base / "one", workers=1)
+    two = read_source("jsonl", patterns, JSONL_OPTIONS, base / "two", workers=2)
+    return {"files": files, "base": base, "one": one, "two": two}
+
+
+def test_every_line_is_accounted_for_once(jsonl_runs):
+    stats = jsonl_runs["one"]
+    expected = plain_outcomes("jsonl", jsonl_runs["files"], JSONL_OPTIONS)
+    assert stats["outcome"] == dict(expected)
+    assert stats["outcome"]["kept"] == 4
+    assert stats["records_read"] == 2 * 13
+    assert jsonl_runs["two"] == stats
+
+
+def test_documents_and_dead_letters_are_written(jsonl_runs):
+    out = jsonl_runs["base"] / "one"
+    table = pq.read_table(out / "documents-00000-of-00001.parquet")
+    assert sorted(table.column("id").to_pylist()) == ["7", "7", "a", "a"]
+    assert set(table.column("source").to_pylist()) == {"dolma"}
+    letters = [
+        json.loads(line)
+        for path in sorted((out / "dead_letters").glob("*.jsonl"))
+        for line in path.read_text().splitlines()
+    ]
+    assert len(letters) == 2 * 9
+    assert {(letter["offset"], letter["reason"]) for letter in letters} == {
+        (2, "invalid_json"),
+        (3, "missing_text"),
+        (4, "text_not_string"),
+        (6, "not_an_object"),
+        (8, "invalid_unicode"),
+        (10, "missing_id"),
+        (11, "bad_id"),
+        (12, "missing_text"),
+        (13, "invalid_utf8"),
+    }
+    assert {letter["file"] for letter in letters} == set(jsonl_runs["files"])
+
+
+def test_the_same_bytes_with_one_or_two_workers(jsonl_runs):
+    base = jsonl_runs["base"]
+    assert output_files(base / "one") == output_files(base / "two")
+
+
+def test_a_wikipedia_dump(fixtures, tmp_path: Path):
+    stats = read_source("wikipedia", [str(fixtures / DUMP)], {}, tmp_path, workers=1)
+    assert stats["outcome"] == {"kept": 189, "namespace": 34, "redirect": 15, "truncated_file": 1}
+    table = pq.read_table(tmp_path / "documents-00000-of-00001.parquet", columns=["id", "source"])
+    assert table.num_rows == 189 and set(table.column("source").to_pylist()) == {"jawiki"}
+
+
+def test_bad_options_fail_before_any_work():
+    with pytest.raises(ValueError, match="unknown reader 'xml'"):
+        ReadSource("xml", ["x"], {})
+    with pytest.raises(ValueError, match="column"):
+        ReadSource("parquet", ["x"], {"source": "s", "column": "content"})
