@@ -1,16 +1,23 @@
 """MinHash signature throughput on one core: ours against datasketch's, from text to signature.
 
 Documents: every livedoor news article in the fixtures (the body: the lines after URL,
-date and title), about 1,400 characters each. Each method shingles the text the same way
-(`char_shingles`, character 5-grams) and then computes 112-permutation signatures:
-- datasketch `update`: one `MinHash.update(shingle)` call per shingle;
-- datasketch `update_batch`: one `MinHash.update_batch(shingles)` per document;
-- ours: `MinHasher.signature(shingles)`.
+date and title), about 1,400 characters each; character 5-grams, 112 permutations.
+- datasketch update loop: one `MinHash.update(shingle)` call per shingle, datasketch's
+  default `hashfunc` (SHA-1), the reference the issue names;
+- datasketch update loop, polynomial: the same loop with
+  `hashfunc=polynomial_hash32`, which gives the same signatures as ours with
+  `shingle_hash: polynomial`;
+- datasketch legacy loop: the default loop under datasketch's pre-2.0 scheme
+  (`scheme="legacy"`), for speed only (its signatures differ);
+- datasketch `update_batch`: one `MinHash.update_batch(shingles)` per document (SHA-1);
+- ours, sha1 / polynomial: `Fingerprinter.signature(document)`, the dedup stage's own
+  path from a document to its signature, under `shingle_hash: sha1` / `polynomial`.
 datasketch's MinHash reuses one set of permutations (passing `permutations=`), so its
 per-document cost is the hashing alone. Runs alternate between methods; the figures are
-medians of --repeat passes over all documents, and every method's signatures must agree.
+medians of --repeat passes over all documents. Ours with `sha1` must equal datasketch's
+default signatures and ours with `polynomial` the polynomial loop's, or the script stops.
 
-    python benchmarks/minhash_throughput.py [--repeat 7] [--num-perm 112] [--n 5]
+    python benchmarks/minhash_throughput.py [--repeat 7]
 """
 
 from __future__ import annotations
@@ -24,10 +31,15 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash
 
-from corpus.dedup.minhash import MinHasher
+from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.fingerprint import Fingerprinter
+from corpus.dedup.minhash import polynomial_hash32
 from corpus.dedup.shingles import char_shingles
+from corpus.schema import Document, Paragraph
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+NUM_PERM = 112
+N = 5
 
 
 def livedoor_bodies(fixtures: Path) -> list[str]:
@@ -39,44 +51,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--num-perm", type=int, default=112)
-    parser.add_argument("--n", type=int, default=5)
     args = parser.parse_args()
 
     texts = livedoor_bodies(args.fixtures)
+    documents = {t: Document(id="d", paragraphs=[Paragraph(t)]) for t in texts}
     characters = sum(map(len, texts))
-    template = MinHash(args.num_perm, seed=1)
-    hasher = MinHasher(args.num_perm, seed=1)
+    default, legacy = MinHash(NUM_PERM, seed=1), MinHash(NUM_PERM, seed=1, scheme="legacy")
 
-    def datasketch_minhash() -> MinHash:
-        return MinHash(args.num_perm, seed=1, permutations=template.permutations, scheme="affine32")
+    def datasketch_loop(permutations, scheme: str, hashfunc=None, decode: bool = False):
+        def signature(text: str) -> np.ndarray:
+            extra = {"hashfunc": hashfunc} if hashfunc else {}
+            minhash = MinHash(NUM_PERM, seed=1, permutations=permutations, scheme=scheme, **extra)
+            for shingle in char_shingles(text, N):
+                minhash.update(shingle.decode() if decode else shingle)
+            return minhash.hashvalues
 
-    def update_loop(text: str) -> np.ndarray:
-        minhash = datasketch_minhash()
-        for shingle in char_shingles(text, args.n):
-            minhash.update(shingle)
-        return minhash.hashvalues
+        return signature
 
     def update_batch(text: str) -> np.ndarray:
-        minhash = datasketch_minhash()
-        minhash.update_batch(char_shingles(text, args.n))
+        minhash = MinHash(NUM_PERM, seed=1, permutations=default.permutations, scheme="affine32")
+        minhash.update_batch(char_shingles(text, N))
         return minhash.hashvalues
 
-    def ours(text: str) -> np.ndarray:
-        return hasher.signature(char_shingles(text, args.n))
+    def ours(shingle_hash: str) -> Callable[[str], np.ndarray]:
+        minhash = MinHashConfig(num_perm=NUM_PERM, n=N, shingle_hash=shingle_hash)
+        fingerprinter = Fingerprinter(DedupConfig(minhash=minhash))
+        return lambda text: fingerprinter.signature(documents[text])
 
-    def shingling_only(text: str) -> set[bytes]:
-        return char_shingles(text, args.n)
-
-    methods: dict[str, Callable[[str], object]] = {
-        "datasketch update loop": update_loop,
+    methods: dict[str, Callable[[str], np.ndarray]] = {
+        "datasketch update loop": datasketch_loop(default.permutations, "affine32"),
+        "datasketch loop, polynomial": datasketch_loop(
+            default.permutations, "affine32", polynomial_hash32, decode=True
+        ),
+        "datasketch legacy loop": datasketch_loop(legacy.permutations, "legacy"),
         "datasketch update_batch": update_batch,
-        "ours (MinHasher)": ours,
-        "shingling alone": shingling_only,
+        "ours, sha1": ours("sha1"),
+        "ours, polynomial": ours("polynomial"),
     }
-    reference = [update_loop(t) for t in texts]
-    for name in ("datasketch update_batch", "ours (MinHasher)"):
-        assert all(map(np.array_equal, map(methods[name], texts), reference)), name
+    equal = {
+        "ours, sha1": "datasketch update loop",
+        "datasketch update_batch": "datasketch update loop",
+        "ours, polynomial": "datasketch loop, polynomial",
+    }
+    for name, reference in equal.items():
+        for text in texts:
+            assert np.array_equal(methods[name](text), methods[reference](text)), name
 
     seconds: dict[str, list[float]] = {name: [] for name in methods}
     for _ in range(args.repeat):
@@ -88,16 +107,15 @@ def main() -> None:
 
     print(
         f"{len(texts)} livedoor articles, {characters / len(texts):.0f} characters each, "
-        f"character {args.n}-grams, {args.num_perm} permutations, "
-        f"median of {args.repeat} alternated passes"
+        f"character {N}-grams, {NUM_PERM} permutations, median of {args.repeat} alternated passes"
     )
-    ours_median = statistics.median(seconds["ours (MinHasher)"])
-    print(f"{'method':26} {'documents/s':>12} {'M characters/s':>15} {'ours is x faster':>17}")
-    for name, runs in seconds.items():
-        median = statistics.median(runs)
-        ratio = f"{median / ours_median:.1f}" if name.startswith("datasketch") else ""
+    medians = {name: statistics.median(runs) for name, runs in seconds.items()}
+    print(f"{'method':28} {'documents/s':>12} {'M chars/s':>10} {'x update loop':>14}")
+    for name, median in medians.items():
+        ratio = medians["datasketch update loop"] / median
         print(
-            f"{name:26} {len(texts) / median:12,.0f} {characters / median / 1e6:15.2f} {ratio:>17}"
+            f"{name:28} {len(texts) / median:12,.0f} {characters / median / 1e6:10.2f}"
+            f" {ratio:14.1f}"
         )
 
 

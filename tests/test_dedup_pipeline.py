@@ -104,20 +104,20 @@ def test_exact_verification_no_false_merges_and_recall_of_true_duplicates(runs):
         assert row["cluster_size"] <= len(component_of[row["id"]])
     duplicates = sum(len(g) - 1 for g in truth)
     assert duplicates == 30
-    # Recall: 25 of the 30 true duplicates (LSH at 9 bands x 12 rows misses the rest).
-    assert 203 - len(kept) == 25
+    # Recall: 24 of the 30 true duplicates (LSH at 9 bands x 12 rows misses the rest).
+    assert 203 - len(kept) == 24
 
 
 def test_signature_verification_precision_and_recall(runs):
     stats, kept = runs["signatures"]
-    assert stats["outcome"] == {"exact_duplicate": 8, "near_duplicate": 20, "kept": 175}
+    assert stats["outcome"] == {"exact_duplicate": 8, "near_duplicate": 17, "kept": 178}
     kept_ids = {row["id"] for row in kept}
     removed = [d for d in runs["documents"] if d.id not in kept_ids]
     component_of = {doc_id: group for group in runs["truth"] for doc_id in group}
     with_true_duplicate = [d for d in removed if component_of[d.id] & kept_ids]
-    # 26 of the 28 removed have a kept duplicate at Jaccard >= 0.8; the signatures' estimate
-    # let the other two through at 0.799 and 0.769 (precision 0.93, recall 26/30).
-    assert (len(removed), len(with_true_duplicate)) == (28, 26)
+    # 22 of the 25 removed have a kept duplicate at Jaccard >= 0.8; the signatures' estimate
+    # let the other three through at 0.793, 0.769 and 0.765 (precision 0.88, recall 22/30).
+    assert (len(removed), len(with_true_duplicate)) == (25, 22)
     kept_shingles = [document_shingles(d.text, 5) for d in runs["documents"] if d.id in kept_ids]
     for document in removed:
         shingles = document_shingles(document.text, 5)
@@ -162,11 +162,11 @@ def test_incremental_run_removes_duplicates_of_an_earlier_run(runs):
     assert {r["id"] for r in kept2} <= {d.id for d in documents[1::2]}
     texts = [text_key(Document.from_row(r)) for r in kept1 + kept2]
     assert len(texts) == len(set(texts))
-    # Together the two runs remove about as many as one run over everything (25 of 203):
+    # Together the two runs remove about as many as one run over everything (24 of 203):
     # one more, because a pair across the runs is verified by its signatures (the earlier
     # run's text is not read again), which let one pair below 0.8 through.
-    assert len(runs["kept"]) == 178
-    assert len(kept1) + len(kept2) == 177
+    assert len(runs["kept"]) == 179
+    assert len(kept1) + len(kept2) == 178
     assert stats["records_read"] == 101
 
 

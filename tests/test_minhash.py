@@ -15,8 +15,16 @@ import pytest
 from datasketch import MinHash, MinHashLSH
 from datasketch.lsh import _optimal_param
 
+from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.fingerprint import Fingerprinter
 from corpus.dedup.lsh import band_keys, jaccard, optimal_params
-from corpus.dedup.minhash import MAX_HASH, MinHasher
+from corpus.dedup.minhash import (
+    MAX_HASH,
+    POLYNOMIAL_MULTIPLIER,
+    MinHasher,
+    char_shingle_hashes,
+    polynomial_hash32,
+)
 from corpus.dedup.shingles import char_shingles, document_shingles, word_shingles
 from corpus.schema import Document, Paragraph
 from corpus.text.segmenter import WordSegmenter
@@ -134,6 +142,67 @@ def test_minhasher_pickles_small_and_equal():
     assert len(data) < 2_000
     clone = pickle.loads(data)
     assert np.array_equal(clone.signature({b"abc"}), hasher.signature({b"abc"}))
+
+
+# The polynomial shingle hash
+
+
+def polynomial_datasketch(shingles: set[bytes], num_perm: int, seed: int) -> np.ndarray:
+    minhash = MinHash(num_perm, seed, hashfunc=polynomial_hash32)
+    for shingle in shingles:
+        minhash.update(shingle.decode("utf-8"))
+    return minhash.hashvalues
+
+
+def fingerprinter(**minhash) -> Fingerprinter:
+    return Fingerprinter(DedupConfig(minhash=MinHashConfig(**minhash)))
+
+
+def test_polynomial_hash_by_hand():
+    m = POLYNOMIAL_MULTIPLIER
+    assert polynomial_hash32("") == 0
+    assert polynomial_hash32("a") == 97
+    assert polynomial_hash32("あい") == (0x3042 * m + 0x3044) % 2**32
+    assert polynomial_hash32("あい".encode()) == polynomial_hash32("あい")
+    assert polynomial_hash32("ab") != polynomial_hash32("ba")
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "abcde", "がぎぐげご😀🍣ｶﾞｲﾄﾞ", "ab" * 50, "か\u3099きく𠮷野家です"]
+)
+def test_vectorised_char_shingle_hashes_equal_the_per_shingle_hash(text):
+    n = 5
+    expected = (
+        [polynomial_hash32(text[i : i + n]) for i in range(len(text) - n + 1)]
+        if len(text) > n
+        else [polynomial_hash32(text)] * bool(text)
+    )
+    assert char_shingle_hashes(text, n).tolist() == expected
+
+
+@pytest.mark.parametrize("num_perm,seed", [(112, 1), (16, 7)])
+def test_polynomial_signatures_equal_datasketch_given_the_hashfunc(articles, num_perm, seed):
+    hashing = fingerprinter(num_perm=num_perm, seed=seed, shingle_hash="polynomial")
+    for name, document in list(articles.items())[::10]:
+        expected = polynomial_datasketch(document_shingles(document.text), num_perm, seed)
+        assert np.array_equal(hashing.signature(document), expected), name
+    empty = Document(id="empty", paragraphs=[Paragraph(" \u3000")])
+    assert hashing.signature(empty).tolist() == [2**32 - 1] * num_perm
+
+
+def test_sha1_fingerprints_equal_plain_datasketch(articles):
+    hashing = fingerprinter(shingle_hash="sha1")
+    for document in list(articles.values())[::25]:
+        expected = datasketch_hashvalues(document_shingles(document.text), 112, 1)
+        assert np.array_equal(hashing.signature(document), expected)
+
+
+def test_word_shingles_hash_polynomially_too():
+    hashing = fingerprinter(shingles="words", n=2, shingle_hash="polynomial")
+    document = Document(id="w", paragraphs=[Paragraph("吾輩は猫である。名前はまだ無い。")])
+    shingles = hashing.shingles(document)
+    assert b" " in next(iter(shingles))
+    assert np.array_equal(hashing.signature(document), polynomial_datasketch(shingles, 112, 1))
 
 
 # LSH parameters and keys

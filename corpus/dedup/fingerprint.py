@@ -25,8 +25,14 @@ import numpy as np
 from corpus.config import DedupConfig
 from corpus.dedup.exact import text_key, url_key
 from corpus.dedup.lsh import band_keys, optimal_params
-from corpus.dedup.minhash import MinHasher
-from corpus.dedup.shingles import document_shingles
+from corpus.dedup.minhash import (
+    MinHasher,
+    char_shingle_hashes,
+    polynomial_hash32,
+    sha1_digests,
+    sha1_hash64,
+)
+from corpus.dedup.shingles import document_shingles, without_whitespace
 from corpus.schema import Document, document_key
 from corpus.text.segmenter import WordSegmenter
 
@@ -112,6 +118,7 @@ class Fingerprinter:
         minhash = config.minhash
         self.minhash = minhash.enabled
         self.n = minhash.n
+        self.polynomial = minhash.shingle_hash == "polynomial"
         self.segmenter = WordSegmenter("sudachi") if minhash.shingles == "words" else None
         self.hasher = MinHasher(minhash.num_perm, minhash.seed)
         self.bands, self.rows = optimal_params(
@@ -124,8 +131,21 @@ class Fingerprinter:
     def shingles(self, document: Document) -> set[bytes]:
         return document_shingles(document.text, self.n, self.segmenter)
 
+    def signature(self, document: Document) -> np.ndarray:
+        if not self.polynomial:
+            return self.hasher.signature(self.shingles(document))
+        if self.segmenter is None:
+            hashes = char_shingle_hashes(without_whitespace(document.text), self.n)
+        else:
+            hashes = np.array(list(map(polynomial_hash32, self.shingles(document))), np.uint32)
+        return self.hasher.signature_of_hashes(hashes)
+
+    def shingle_ids(self, document: Document) -> np.ndarray:
+        """The document's distinct shingles as 64-bit ids, sorted: for exact Jaccard."""
+        return np.unique(sha1_hash64(sha1_digests(self.shingles(document))))
+
     def __call__(self, document: Document, ref: str) -> tuple[Fingerprint, np.ndarray | None]:
-        signature = self.hasher.signature(self.shingles(document)) if self.minhash else None
+        signature = self.signature(document) if self.minhash else None
         fingerprint = Fingerprint(
             ref=ref,
             id=document.id,

@@ -1,12 +1,23 @@
-"""MinHash signatures, bit-identical to datasketch 2.0's default `MinHash`.
+"""MinHash signatures, bit-identical to datasketch 2.0's `MinHash`.
 
-datasketch 2.0 (scheme "affine32", its default) hashes each shingle to 32 bits (the first
-4 bytes of its SHA-1, little-endian), mixes that with MurmurHash3's 32-bit finalizer, and
-maps it through `num_perm` permutations h -> a * h + b mod 2**32 (a odd, so each is a
-bijection); the signature is the minimum of each permutation over the shingles, uint32,
-2**32 - 1 for an empty set. a and b are drawn from `np.random.RandomState(seed)` in
-datasketch's order, so `MinHasher(num_perm, seed).signature(shingles)` equals
-`datasketch.MinHash(num_perm, seed)` updated with the same shingles, `.hashvalues`.
+datasketch 2.0 (scheme "affine32", its default) hashes each shingle to 32 bits with its
+`hashfunc`, mixes that with MurmurHash3's 32-bit finalizer, and maps it through
+`num_perm` permutations h -> a * h + b mod 2**32 (a odd, so each is a bijection); the
+signature is the minimum of each permutation over the shingles, uint32, 2**32 - 1 for an
+empty set. a and b are drawn from `np.random.RandomState(seed)` in datasketch's order.
+Two shingle hashes are offered, each giving datasketch's signatures exactly:
+
+- `sha1`, datasketch's default `hashfunc` (the first 4 bytes of the shingle's SHA-1,
+  little-endian): `MinHasher(num_perm, seed).signature(shingles)` equals
+  `datasketch.MinHash(num_perm, seed)` updated with the same shingles. One hashlib call
+  per shingle is most of the cost (about 0.5 us), whatever follows is vectorised.
+- `polynomial` (`polynomial_hash32`): the shingle's code points c_1..c_k as the
+  polynomial c_1 M^(k-1) + ... + c_k mod 2**32. Character n-grams of a text are hashed
+  all at once in numpy (`char_shingle_hashes`, n vector steps over the text's code
+  points), with no per-shingle Python call; the signatures equal
+  `datasketch.MinHash(num_perm, seed, hashfunc=polynomial_hash32)` updated with the
+  shingles as strings. A polynomial hash with an odd multiplier is universal enough
+  here: the finalizer and the permutations that follow spread its values.
 
 datasketch's pre-2.0 scheme (still `scheme="legacy"` there: (a * h + b) mod 2**61 - 1,
 truncated to 32 bits, stored as uint64) is not reproduced; datasketch documents it as
@@ -44,6 +55,36 @@ def fmix32(hashes: np.ndarray) -> np.ndarray:
     return hashes
 
 
+POLYNOMIAL_MULTIPLIER = 0x9E37_79B1
+"""M of `polynomial_hash32`: odd, from the golden ratio (2**32 / phi)."""
+_MASK32 = 0xFFFF_FFFF
+
+
+def polynomial_hash32(shingle: str | bytes) -> int:
+    """A shingle's polynomial hash (the `hashfunc` to give datasketch for the same values);
+    bytes are read as UTF-8."""
+    text = shingle.decode("utf-8") if isinstance(shingle, bytes) else shingle
+    value = 0
+    for character in text:
+        value = (value * POLYNOMIAL_MULTIPLIER + ord(character)) & _MASK32
+    return value
+
+
+def char_shingle_hashes(text: str, n: int) -> np.ndarray:
+    """`polynomial_hash32` of every character n-gram of `text` (whitespace already removed),
+    in text order, repeats included (a minimum does not care); a text shorter than n is one
+    shingle."""
+    if len(text) <= n:
+        return np.array([polynomial_hash32(text)] if text else [], dtype=np.uint32)
+    code_points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    count = len(text) - n + 1
+    hashes = np.zeros(count, dtype=np.uint32)
+    for offset in range(n):
+        hashes *= np.uint32(POLYNOMIAL_MULTIPLIER)
+        hashes += code_points[offset : offset + count]
+    return hashes
+
+
 def sha1_digests(shingles: Collection[bytes]) -> np.ndarray:
     """uint8[len(shingles), 20]: each shingle's SHA-1 digest, in iteration order."""
     digests = b"".join(map(_digest, map(hashlib.sha1, shingles)))
@@ -76,13 +117,13 @@ class MinHasher:
         self.b = random.randint(0, 1 << 32, num_perm, dtype=np.uint32)
 
     def signature(self, shingles: Collection[bytes]) -> np.ndarray:
-        """uint32[num_perm]: for each permutation, its minimum over the shingles."""
-        return self.signature_of_digests(sha1_digests(shingles))
+        """uint32[num_perm]: for each permutation, its minimum over the shingles (`sha1`)."""
+        return self.signature_of_hashes(sha1_hash32(sha1_digests(shingles)))
 
-    def signature_of_digests(self, digests: np.ndarray) -> np.ndarray:
-        """The signature of shingles given as their SHA-1 digests (`sha1_digests`)."""
+    def signature_of_hashes(self, hashes: np.ndarray) -> np.ndarray:
+        """The signature of shingles given as their 32-bit `hashfunc` values."""
         signature = np.full(self.num_perm, MAX_HASH)
-        hashes = fmix32(sha1_hash32(digests))
+        hashes = fmix32(hashes)
         for start in range(0, len(hashes), CHUNK_SHINGLES):
             permuted = hashes[start : start + CHUNK_SHINGLES, None] * self.a
             permuted += self.b

@@ -24,7 +24,7 @@ from corpus.dedup.fingerprint import Fingerprint, Fingerprinter
 SIGNATURES_DIR = "signatures"
 SIGNATURES_PREFIX = "signatures"
 PARAMETERS_KEY = b"corpus.minhash"
-PARAMETERS = ("shingles", "n", "num_perm", "seed")
+PARAMETERS = ("shingles", "shingle_hash", "n", "num_perm", "seed")
 """The MinHash settings that must agree between runs for signatures to be comparable."""
 
 

@@ -28,7 +28,6 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, make_ref, parse_ref
-from corpus.dedup.minhash import sha1_digests, sha1_hash64
 from corpus.dedup.signature_file import (
     SIGNATURES_DIR,
     SIGNATURES_PREFIX,
@@ -143,9 +142,8 @@ class ReadPayloads(beam.DoFn):
                 yield wanted[row], payload
 
     def shingled(self, document: Document) -> Payload:
-        digests = sha1_digests(self.fingerprinter.shingles(document))
-        hashes = np.unique(sha1_hash64(digests))
-        return hashes, self.fingerprinter.hasher.signature_of_digests(digests)
+        fingerprinter = self.fingerprinter
+        return fingerprinter.shingle_ids(document), fingerprinter.signature(document)
 
 
 class WriteKept(beam.DoFn):
