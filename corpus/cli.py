@@ -4,6 +4,8 @@
     corpus extract WARC... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
     corpus filter PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
     corpus dedup PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+    corpus tokenize PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
+    corpus train-tokenizer PARQUET... --output MODEL [--config CONFIG] [--set ...] [BEAM FLAGS]
     corpus train-classifier DATA --output MODEL [--held-out 0.1] [--seed 0] ...
 
 Flags this command does not know are Beam pipeline options and pass through to Beam
@@ -22,7 +24,8 @@ import yaml
 
 from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
 from corpus.filters.training import train_classifier
-from corpus.pipelines.run import run, run_stage
+from corpus.pipelines.run import run, run_stage, run_train_tokenizer
+from corpus.tokenize.tokenizer import Tokenizer, read_model
 
 
 def format_stats(stage: str, stats: dict) -> str:
@@ -76,6 +79,17 @@ def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> 
     return {}
 
 
+def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+    config = stage_config(args, args.inputs, args.output)
+    run_train_tokenizer(args.inputs, args.output, config, beam_args, args.overwrite)
+    tokenizer = Tokenizer(read_model(args.output), add_bos=False, add_eos=False)
+    print(
+        f"train-tokenizer: {args.output}: {tokenizer.vocab_size} pieces "
+        f"(vocab_size {config.tokenize.train.vocab_size}), sha256 {tokenizer.sha256}"
+    )
+    return {}
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="corpus", description=__doc__.split("\n\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -106,12 +120,26 @@ def parser() -> argparse.ArgumentParser:
         ),
         ("filter", "documents -> documents that pass the filter chain", "document Parquet globs"),
         ("dedup", "documents -> one document per cluster of duplicates", "document Parquet globs"),
+        (
+            "tokenize",
+            "documents -> token shards (Megatron .bin/.idx and Parquet)",
+            "document Parquet globs",
+        ),
     ):
         stage = add(name, help_text)
         stage.add_argument("inputs", nargs="+", help=inputs_help)
         stage.add_argument("--output", required=True, help="directory for the stage's output")
         stage.add_argument("--config", help="YAML config for the stage's parameters")
         stage.set_defaults(handler=command_stage)
+
+    tokenizer = add(
+        "train-tokenizer",
+        "train a SentencePiece model (tokenize.train) on a sample of documents",
+    )
+    tokenizer.add_argument("inputs", nargs="+", help="document Parquet globs")
+    tokenizer.add_argument("--output", required=True, help="where to write the model")
+    tokenizer.add_argument("--config", help="YAML config holding tokenize.train")
+    tokenizer.set_defaults(handler=command_train_tokenizer)
 
     train = commands.add_parser(
         "train-classifier", help="train a fastText quality classifier from text<TAB>label lines"

@@ -37,7 +37,7 @@ from corpus.dedup.signature_file import (
     signature_schema,
 )
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX, READ_BATCH_ROWS, read_document_file
-from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_atomically
+from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
 from corpus.schema import DOCUMENT_SCHEMA, Document
 
 WORK_DIR = ".work"
@@ -92,7 +92,7 @@ class FingerprintFile(beam.DoFn):
             yield fingerprint
         if self.fingerprinter.minhash:
             fmt = ParquetFormat(signature_schema(self.config), dict)
-            write_atomically(self.files.work_signatures(index), fmt, signatures)
+            write_records(self.files.work_signatures(index), fmt, signatures)
 
 
 class PreviousFingerprints(beam.DoFn):
@@ -165,7 +165,7 @@ class WriteKept(beam.DoFn):
             if row in clusters
         ]
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
-        yield write_atomically(self.files.kept_documents(index), fmt, documents)
+        yield write_records(self.files.kept_documents(index), fmt, documents)
         if not self.config.enabled:
             return
         signatures = [
@@ -174,7 +174,7 @@ class WriteKept(beam.DoFn):
             if (row := record["row"]) in clusters
         ]
         fmt = ParquetFormat(signature_schema(self.config), dict)
-        yield write_atomically(self.files.kept_signatures(index), fmt, signatures)
+        yield write_records(self.files.kept_signatures(index), fmt, signatures)
 
 
 def remove_work_files(_, files: DedupFiles) -> None:

@@ -42,7 +42,7 @@ from corpus.dedup.near_duplicates import bucket_pairs, candidate_keys, paragraph
 from corpus.dedup.simhash import simhash128
 from corpus.pipelines.connected_components import ConnectedComponents
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX, read_document_file
-from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_atomically
+from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
 from corpus.schema import DOCUMENT_SCHEMA, Document
 
 STATS_PREFIX = "paragraph_stats"
@@ -198,7 +198,7 @@ class _AttachToFile(beam.DoFn):
             documents.append(dataclasses.replace(document, paragraphs=paragraphs))
         name = shard_name(DOCUMENTS_PREFIX, index, len(self.files), "parquet")
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
-        yield write_atomically(posixpath.join(self.output, name), fmt, documents)
+        yield write_records(posixpath.join(self.output, name), fmt, documents)
 
 
 class ParagraphStatisticsStage(beam.PTransform):

@@ -33,6 +33,7 @@ from corpus.pipelines.paragraph_stats import STATS_PREFIX, STATS_SCHEMA, Paragra
 from corpus.pipelines.runner import make_pipeline
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.stage_stats import STATS_FILE, WriteCounts, WriteStageStats
+from corpus.pipelines.tokenize import TokenizeDocuments, TrainTokenizer
 from corpus.schema import Document
 
 REMOVED_DIR = "removed"
@@ -112,12 +113,20 @@ def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, o
     _ = counts | "WriteStats" >> WriteCounts(out)
 
 
+def build_tokenize(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
+    documents = pipeline | "Read" >> ReadDocuments(inputs)
+    provenance = config.model_dump(mode="json")
+    counts = documents | "Tokenize" >> TokenizeDocuments(config.tokenize, out, provenance)
+    _ = counts | "WriteStats" >> WriteCounts(out)
+
+
 StageBuilder = Callable[[beam.Pipeline, list[str], RunConfig, str], None]
 STAGE_BUILDERS: dict[str, StageBuilder] = {
     "extract": build_extract,
     "paragraph_stats": build_paragraph_stats,
     "filter": build_filter,
     "dedup": build_dedup,
+    "tokenize": build_tokenize,
 }
 
 
@@ -154,3 +163,19 @@ def run(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict[str, d
         if not FileSystems.match(inputs)[0].metadata_list:
             break  # nothing kept: the later stages would have no input
     return stats
+
+
+def run_train_tokenizer(
+    inputs: list[str], model_path: str, config: RunConfig, beam_args: list[str], overwrite: bool
+) -> None:
+    """Trains a SentencePiece model (`config.tokenize.train`) on documents Parquet files."""
+    check_inputs(inputs)
+    if FileSystems.exists(model_path) and not overwrite:
+        raise ConfigError(f"output: {model_path} exists; pass --overwrite to replace it")
+    pipeline = make_pipeline(beam_args)
+    _ = (
+        pipeline
+        | "Read" >> ReadDocuments(inputs)
+        | "TrainTokenizer" >> TrainTokenizer(config.tokenize.train, model_path)
+    )
+    pipeline.run().wait_until_finish()

@@ -22,7 +22,8 @@ from typing import Any, BinaryIO, Protocol
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
+
+from corpus.atomic_files import write_atomically
 
 
 class ShardFormat(Protocol):
@@ -65,13 +66,10 @@ def shard_name(prefix: str, index: int, num_shards: int, extension: str) -> str:
     return f"{prefix}-{index:05d}-of-{num_shards:05d}.{extension}"
 
 
-def write_atomically(path: str, fmt: ShardFormat, records: list[Any]) -> str:
-    """Writes `records` to `path` under a temporary name first: the file is complete or absent."""
+def write_records(path: str, fmt: ShardFormat, records: list[Any]) -> str:
+    """Writes `records` to `path` atomically (complete or absent); returns the path."""
     directory, name = posixpath.split(path)
-    temporary = posixpath.join(directory, f".tmp-{name}")
-    with FileSystems.create(temporary) as handle:
-        fmt.write(records, handle)
-    FileSystems.rename([temporary], [path])
+    write_atomically(directory, name, lambda handle: fmt.write(records, handle))
     return path
 
 
@@ -89,7 +87,7 @@ class _WriteShard(beam.DoFn):
         ordered = sorted(records, key=self.sort_key)
         name = shard_name(self.prefix, index, shard_counts[partition], self.fmt.extension)
         directory = posixpath.join(self.directory, partition) if partition else self.directory
-        yield write_atomically(posixpath.join(directory, name), self.fmt, ordered)
+        yield write_records(posixpath.join(directory, name), self.fmt, ordered)
 
 
 def _no_partition(record: Any) -> str:
