@@ -1,0 +1,137 @@
+"""The blend file: which sources make up the training tokens, and how many tokens of each.
+
+A blend file is YAML, validated when it is loaded: an unknown key, a wrong type, a
+duplicate source or targets that do not add up raise `ConfigError` naming the key.
+
+```yaml
+total_tokens: 1_000_000_000   # optional; required when a source gives a share
+max_repeats: 4                # default cap on how often a source may be repeated
+seed: 0                       # seeds the document hash that picks subsamples
+sources:
+  - {name: ja_wikipedia, tokens: 100_000_000, max_repeats: 8}
+  - {name: ja_cc, share: 0.9}
+```
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from corpus.config import ConfigError
+
+# Rounding slack when shares that should add up to a whole are written as decimals.
+_SHARE_TOLERANCE = 1e-6
+
+
+class BlendSource(BaseModel):
+    """One source of the blend and its target: absolute tokens or a share of the total."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    """The source's name, as the documents' `source` field gives it; it also names the
+    source's Megatron shards, hence letters, digits, `.`, `_` and `-` only."""
+    tokens: int | None = Field(None, ge=0)
+    """Target tokens of this source in the blend (repeats included)."""
+    share: float | None = Field(None, gt=0.0, le=1.0)
+    """Target as a share of the blend's `total_tokens`, instead of `tokens`."""
+    max_repeats: float | None = Field(None, ge=1.0)
+    """How many times this source's documents may be used at most (epochs; 2.5 allows
+    every document twice and half of them a third time); default: the blend's."""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> BlendSource:
+        if (self.tokens is None) == (self.share is None):
+            raise ValueError(f"source {self.name}: give exactly one of `tokens` and `share`")
+        return self
+
+
+class BlendFile(BaseModel):
+    """A token blend: named sources with their targets, a repeat cap and a seed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    sources: list[BlendSource] = Field(min_length=1)
+    """The sources, in the order the Megatron arguments and the report list them."""
+    total_tokens: int | None = Field(None, gt=0)
+    """Tokens of the whole blend. Required when a source gives a `share`; when given, the
+    targets must add up to it exactly (shares are rounded so that they do)."""
+    max_repeats: float = Field(4.0, ge=1.0)
+    """Default cap on a source's repeats. Up to about 4 epochs, repeated tokens train
+    almost as well as new ones (Muennighoff et al. 2023, "Scaling Data-Constrained
+    Language Models"); a target that needs more is cut to the cap, with a warning."""
+    seed: int = Field(0, ge=0, lt=2**64)
+    """Seeds the hash of document ids that decides which documents a subsample takes."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BlendFile:
+        names = [source.name for source in self.sources]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"sources named more than once: {', '.join(duplicates)}")
+        self.targets()
+        return self
+
+    def targets(self) -> dict[str, int]:
+        """Each source's target tokens, in the blend's order.
+
+        Shares are `share * total_tokens` rounded by largest remainder (ties to the
+        earlier source), so that the targets add up to `total_tokens` exactly."""
+        absolute = sum(s.tokens for s in self.sources if s.tokens is not None)
+        by_share = [s for s in self.sources if s.share is not None]
+        targets = {s.name: s.tokens for s in self.sources if s.tokens is not None}
+        if self.total_tokens is None:
+            if by_share:
+                raise ValueError("`total_tokens` is required when a source gives a share")
+            return targets
+        rest = self.total_tokens - absolute
+        if rest < 0 or (rest and not by_share):
+            raise ValueError(
+                f"the sources' tokens add up to {absolute:,}, not total_tokens "
+                f"{self.total_tokens:,}"
+            )
+        shares = sum(s.share for s in by_share)
+        wanted = rest / self.total_tokens
+        if by_share and not math.isclose(shares, wanted, abs_tol=_SHARE_TOLERANCE):
+            raise ValueError(
+                f"the shares add up to {shares:g}; with {absolute:,} tokens given absolutely "
+                f"they must add up to {wanted:g} of total_tokens"
+            )
+        exact = {s.name: Fraction(s.share) * rest / Fraction(shares) for s in by_share}
+        floors = {name: math.floor(value) for name, value in exact.items()}
+        order = sorted(exact, key=lambda name: -(exact[name] - floors[name]))
+        for name in order[: rest - sum(floors.values())]:
+            floors[name] += 1
+        targets.update(floors)
+        return {s.name: targets[s.name] for s in self.sources}
+
+    def cap(self, name: str) -> float:
+        """The repeat cap of source `name` (the blend's default for a source not in it)."""
+        for source in self.sources:
+            if source.name == name and source.max_repeats is not None:
+                return source.max_repeats
+        return self.max_repeats
+
+
+def load_blend(path: str | Path) -> BlendFile:
+    """Reads and validates a blend file; problems raise `ConfigError` naming the key."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"cannot read blend {path}: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    try:
+        return BlendFile.model_validate(raw)
+    except ValidationError as error:
+        problems = [
+            f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
+            + e["msg"].removeprefix("Value error, ")
+            for e in error.errors()
+        ]
+        raise ConfigError(f"{path} is invalid:\n" + "\n".join(problems)) from None
