@@ -118,6 +118,11 @@ def parser() -> argparse.ArgumentParser:
             "WARC files -> Japanese documents",
             "WARC files or globs (local, gs://, s3://)",
         ),
+        (
+            "paragraph_stats",
+            "documents -> paragraph frequency statistics, attached to the documents",
+            "document Parquet globs",
+        ),
         ("filter", "documents -> documents that pass the filter chain", "document Parquet globs"),
         ("dedup", "documents -> one document per cluster of duplicates", "document Parquet globs"),
         (
