@@ -5,6 +5,7 @@ same bytes as the local runner."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -18,8 +19,8 @@ from corpus.cli import main
 
 pytestmark = pytest.mark.slow
 
-SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "sample.yaml"
-STAGES = "stages=[extract,paragraph_stats,filter,dedup]"
+SAMPLE_WARC = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "sample.warc.gz"
+STAGES = ["extract", "paragraph_stats", "filter", "dedup"]
 
 
 def free_port() -> int:
@@ -62,7 +63,9 @@ def output_files(directory: Path) -> dict[str, bytes]:
 
 def test_portable_runner_writes_the_same_bytes_as_the_local_runner(job_endpoint, tmp_path):
     portable, local = tmp_path / "portable", tmp_path / "local"
-    common = ["run", str(SAMPLE_CONFIG), "--set", STAGES]
+    config = tmp_path / "run.json"
+    config.write_text(json.dumps({"inputs": [str(SAMPLE_WARC)], "output": "", "stages": STAGES}))
+    common = ["run", str(config)]
     portable_args = [
         "--runner=PortableRunner",
         f"--job_endpoint={job_endpoint}",
@@ -72,6 +75,6 @@ def test_portable_runner_writes_the_same_bytes_as_the_local_runner(job_endpoint,
     assert main([*common, "--set", f"output={local}", "--direct_num_workers=2"]) == 0
     written = output_files(portable)
     assert written == output_files(local)
-    for stage in ("extract", "paragraph_stats", "filter", "dedup"):
+    for stage in STAGES:
         assert f"{stage}/stats.json" in written
         assert any(name.startswith(f"{stage}/documents-") for name in written)
