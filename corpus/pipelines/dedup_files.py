@@ -157,22 +157,21 @@ class WriteKept(beam.DoFn):
     def process(self, element: tuple[int, Iterable[tuple[int, str, int]]]) -> Iterable[str]:
         index, kept_rows = element
         clusters = {row: (cluster, size) for row, cluster, size in kept_rows}
-        documents = [
-            dataclasses.replace(
-                document, cluster_id=clusters[row][0], cluster_size=clusters[row][1]
-            )
+        documents = (
+            dataclasses.replace(document, cluster_id=cluster, cluster_size=size)
             for row, document in enumerate(read_document_file(self.files.inputs[index]))
             if row in clusters
-        ]
+            for cluster, size in [clusters[row]]
+        )
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
         yield write_records(self.files.kept_documents(index), fmt, documents)
         if not self.config.enabled:
             return
-        signatures = [
+        signatures = (
             {**record, "cluster_id": clusters[row][0], "cluster_size": clusters[row][1]}
             for record in read_rows(self.files.work_signatures(index))
             if (row := record["row"]) in clusters
-        ]
+        )
         fmt = ParquetFormat(signature_schema(self.config), dict)
         yield write_records(self.files.kept_signatures(index), fmt, signatures)
 

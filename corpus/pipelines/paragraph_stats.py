@@ -187,18 +187,24 @@ class _AttachToFile(beam.DoFn):
     def process(self, element: tuple[int, Iterable[tuple | None]]) -> Iterable[str]:
         index, frequencies = element
         found = {(row, position): (e, n) for row, position, e, n in filter(None, frequencies)}
-        documents = []
-        for row, document in enumerate(read_document_file(self.files[index])):
-            paragraphs = [
-                dataclasses.replace(p, exact_freq=found[row, i][0], near_freq=found[row, i][1])
-                if (row, i) in found
-                else p
-                for i, p in enumerate(document.paragraphs)
-            ]
-            documents.append(dataclasses.replace(document, paragraphs=paragraphs))
+        documents = (
+            self.attached(document, row, found)
+            for row, document in enumerate(read_document_file(self.files[index]))
+        )
         name = shard_name(DOCUMENTS_PREFIX, index, len(self.files), "parquet")
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
         yield write_records(posixpath.join(self.output, name), fmt, documents)
+
+
+    @staticmethod
+    def attached(document: Document, row: int, found: dict) -> Document:
+        paragraphs = [
+            dataclasses.replace(p, exact_freq=found[row, i][0], near_freq=found[row, i][1])
+            if (row, i) in found
+            else p
+            for i, p in enumerate(document.paragraphs)
+        ]
+        return dataclasses.replace(document, paragraphs=paragraphs)
 
 
 class ParagraphStatisticsStage(beam.PTransform):

@@ -13,6 +13,7 @@ bounds a worker's memory; the number of shards grows with the data.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import posixpath
@@ -25,15 +26,20 @@ import pyarrow.parquet as pq
 
 from corpus.atomic_files import write_atomically
 
+ROW_GROUP_ROWS = 4096
+
 
 class ShardFormat(Protocol):
     extension: str
 
-    def write(self, records: list[Any], handle: BinaryIO) -> None: ...
+    def write(self, records: Iterable[Any], handle: BinaryIO) -> None: ...
 
 
 class ParquetFormat:
-    """Rows as zstd-compressed Parquet with a fixed schema; `to_row` turns a record into a dict."""
+    """Rows as zstd-compressed Parquet with a fixed schema; `to_row` turns a record into a dict.
+
+    Records may come from an iterator: they are converted and written a row group of
+    `ROW_GROUP_ROWS` at a time, so a file need not be held in memory to be written."""
 
     extension = "parquet"
 
@@ -41,9 +47,11 @@ class ParquetFormat:
         self.schema = schema
         self.to_row = to_row
 
-    def write(self, records: list[Any], handle: BinaryIO) -> None:
-        table = pa.Table.from_pylist([self.to_row(r) for r in records], schema=self.schema)
-        pq.write_table(table, handle, compression="zstd")
+    def write(self, records: Iterable[Any], handle: BinaryIO) -> None:
+        records = iter(records)
+        with pq.ParquetWriter(handle, self.schema, compression="zstd") as writer:
+            while rows := [self.to_row(r) for r in itertools.islice(records, ROW_GROUP_ROWS)]:
+                writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
 
 
 class JsonLinesFormat:
@@ -51,7 +59,7 @@ class JsonLinesFormat:
 
     extension = "jsonl"
 
-    def write(self, records: list[dict], handle: BinaryIO) -> None:
+    def write(self, records: Iterable[dict], handle: BinaryIO) -> None:
         for record in records:
             line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
             handle.write(line.encode("utf-8"))
@@ -66,7 +74,7 @@ def shard_name(prefix: str, index: int, num_shards: int, extension: str) -> str:
     return f"{prefix}-{index:05d}-of-{num_shards:05d}.{extension}"
 
 
-def write_records(path: str, fmt: ShardFormat, records: list[Any]) -> str:
+def write_records(path: str, fmt: ShardFormat, records: Iterable[Any]) -> str:
     """Writes `records` to `path` atomically (complete or absent); returns the path."""
     directory, name = posixpath.split(path)
     write_atomically(directory, name, lambda handle: fmt.write(records, handle))
