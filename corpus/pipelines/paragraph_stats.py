@@ -195,7 +195,6 @@ class _AttachToFile(beam.DoFn):
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
         yield write_records(posixpath.join(self.output, name), fmt, documents)
 
-
     @staticmethod
     def attached(document: Document, row: int, found: dict) -> Document:
         paragraphs = [
