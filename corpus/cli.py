@@ -7,6 +7,7 @@
     corpus tokenize PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
     corpus train-tokenizer PARQUET... --output MODEL [--config CONFIG] [--set ...] [BEAM FLAGS]
     corpus train-classifier DATA --output MODEL [--held-out 0.1] [--seed 0] ...
+    corpus stats RUN_OUTPUT_DIR [--output DIR]
 
 Flags this command does not know are Beam pipeline options and pass through to Beam
 (`--runner=DataflowRunner`, `--direct_num_workers=2`, `--temp_location=gs://...`);
@@ -25,6 +26,7 @@ import yaml
 from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
 from corpus.filters.training import train_classifier
 from corpus.pipelines.run import run, run_stage, run_train_tokenizer
+from corpus.report.write import write_report
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 
 
@@ -43,6 +45,8 @@ def stage_config(args: argparse.Namespace, inputs: list[str], output: str) -> Ru
     if args.config:
         with open(args.config, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle) or {}
+    # A single stage takes its parameters from the file, not its sources or blend.
+    raw = {k: v for k, v in raw.items() if k not in ("sources", "blend")}
     raw.update(inputs=inputs, output=output)
     return validate(apply_overrides(raw, args.set), args.config or "command line")
 
@@ -87,6 +91,18 @@ def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> d
         f"train-tokenizer: {args.output}: {tokenizer.vocab_size} pieces "
         f"(vocab_size {config.tokenize.train.vocab_size}), sha256 {tokenizer.sha256}"
     )
+    return {}
+
+
+def command_stats(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+    if beam_args:
+        raise ConfigError(f"stats: unknown arguments {' '.join(beam_args)}")
+    try:
+        report = write_report(args.run_output, args.output)
+    except FileNotFoundError as error:
+        raise ConfigError(f"stats: {error}") from None
+    verdict = "" if report["funnel"]["consistent"] else " (the counts do not add up: see it)"
+    print(f"stats: report.html, .json and .md in {args.output or args.run_output}{verdict}")
     return {}
 
 
@@ -145,6 +161,11 @@ def parser() -> argparse.ArgumentParser:
     tokenizer.add_argument("--output", required=True, help="where to write the model")
     tokenizer.add_argument("--config", help="YAML config holding tokenize.train")
     tokenizer.set_defaults(handler=command_train_tokenizer)
+
+    stats = commands.add_parser("stats", help="write the statistics report of a run's outputs")
+    stats.add_argument("run_output", help="a run's output directory (OUTPUT of its config)")
+    stats.add_argument("--output", help="where to write the report (default: RUN_OUTPUT)")
+    stats.set_defaults(handler=command_stats)
 
     train = commands.add_parser(
         "train-classifier", help="train a fastText quality classifier from text<TAB>label lines"

@@ -9,14 +9,19 @@ checked by the same rules.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corpus.extract.prefilter import MIN_KANA
 from corpus.filters.chain import FilterChain
+from corpus.sources import READERS, make_reader
+
+if TYPE_CHECKING:
+    from corpus.blend.blend_file import BlendFile
 
 
 class ConfigError(ValueError):
@@ -234,20 +239,99 @@ class OutputConfig(_Section):
 
 
 STAGES = ("extract", "paragraph_stats", "filter", "dedup")
+Stage = Literal["extract", "paragraph_stats", "filter", "dedup", "tokenize"]
+
+WARC_READER = "warc"
+SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+RESERVED_SOURCE_NAMES = ("blend", "tokenizer")
+"""Directories of the run's output that are not a source's."""
+
+
+def _check_stage_order(stages: list[str]) -> None:
+    if "tokenize" in stages[:-1]:
+        raise ValueError("stages: tokenize writes no documents for a later stage to read")
+
+
+class SourceConfig(_Section):
+    """One named source of a run: its files, how they become documents, and the stages
+    that apply to it (Wikipedia needs no boilerplate filter; code needs its own chain)."""
+
+    inputs: list[str] = Field(min_length=1)
+    """Files or globs (local, gs://, s3://) of the source."""
+    reader: str = WARC_READER
+    """`warc`: the inputs go to the source's first stage as they are (WARC files to
+    `extract`, or document Parquet files to a later stage), as in the single-source form.
+    `jsonl`, `parquet`, `wikipedia` or `wet` (corpus/sources/): the reader turns the inputs
+    into documents in a first step, `read` (OUTPUT/NAME/read/), before the stages."""
+    options: dict[str, Any] = {}
+    """The reader's options, its fields in corpus/sources/ (e.g. `{text_field: body}` for
+    `jsonl`); `source`, the documents' `source`, defaults to the source's name. `warc`
+    takes none: extraction is set by the run's `extract:`."""
+    stages: list[Stage]
+    """Stages to run on this source, in order, each on the previous one's output; `extract`
+    only for `reader: warc`, `tokenize` last. May be empty for a reader source (read only)."""
+    filter: FilterConfig | None = None
+    """This source's filter parameters; default: the run's `filter:`."""
+
+    @model_validator(mode="after")
+    def _valid_source(self) -> SourceConfig:
+        _check_stage_order(self.stages)
+        if self.reader == WARC_READER:
+            if self.options:
+                raise ValueError("options: `warc` takes none (extraction is set by `extract:`)")
+            if not self.stages:
+                raise ValueError("stages: a `warc` source needs at least one stage")
+            return self
+        if "extract" in self.stages:
+            raise ValueError(f"stages: extract reads WARC files, not a {self.reader} source")
+        if self.reader not in READERS:
+            known = ", ".join((WARC_READER, *READERS))
+            raise ValueError(f"reader: unknown reader {self.reader!r}; known readers: {known}")
+        try:
+            make_reader(self.reader, self.reader_options(""))
+        except ValueError as error:
+            raise ValueError(f"options: {error}") from None
+        return self
+
+    def reader_options(self, name: str) -> dict[str, Any]:
+        """The reader's options, the documents' `source` defaulting to `name`."""
+        return {"source": name, **self.options}
 
 
 class RunConfig(_Section):
-    """A whole run: inputs, the stages to run in order, each stage's parameters, outputs."""
+    """A whole run: inputs, the stages to run in order, each stage's parameters, outputs.
 
-    inputs: list[str] = Field(min_length=1)
-    """WARC files or globs: local paths, gs:// or s3:// (with the matching extra installed)."""
+    Two forms. Single-source: `inputs` and `stages`; every stage writes OUTPUT/STAGE/.
+    Named sources: `sources`, each with its own inputs, reader and stages, writing
+    OUTPUT/NAME/STAGE/; the stage parameters (`extract`, `filter`, `dedup`, `tokenize`,
+    ...) are the run's, shared by every source (a source may give its own `filter`). The
+    single-source form is one unnamed `warc` source: give `inputs` or `sources`, not both.
+
+    With sources, all of them are tokenized with one tokenizer: `tokenize.model`, or when
+    that is unset a model trained once on a sample of every source's documents (the
+    `tokenize` stage's inputs) before any of them is tokenized, written as
+    OUTPUT/tokenizer/tokenizer.model. A `blend` then runs last, on every source's tokens.
+    """
+
+    inputs: list[str] | None = Field(None, min_length=1)
+    """Single-source form: WARC files or globs (local paths, gs:// or s3:// with the
+    matching extra installed), or document Parquet files when the first stage is not
+    `extract`."""
     output: str
-    """Directory of the run's outputs: one subdirectory per stage."""
-    stages: list[Literal["extract", "paragraph_stats", "filter", "dedup", "tokenize"]] = Field(
-        default_factory=lambda: list(STAGES), min_length=1
-    )
-    """Stages to run, in order; each reads the previous one's output. `tokenize` writes
-    training shards, not documents: it comes last."""
+    """Directory of the run's outputs: one subdirectory per stage (per source and stage
+    with `sources`)."""
+    stages: list[Stage] = Field(default_factory=lambda: list(STAGES), min_length=1)
+    """Single-source form: stages to run, in order; each reads the previous one's output.
+    `tokenize` writes training shards, not documents: it comes last."""
+    sources: dict[str, SourceConfig] | None = Field(None, min_length=1)
+    """Named sources, instead of `inputs` and `stages`: `{NAME: {inputs, reader, options,
+    stages}}`. A name (letters, digits, `.`, `_`, `-`) names the source's output directory,
+    its shards and its entry in the blend."""
+    blend: str | dict[str, Any] | None = None
+    """A token blend of the sources (needs `sources`, each ending with `tokenize`): the
+    path of a blend file (configs/blends/) or the same keys inline. Its source names are the
+    run's. Written under OUTPUT/blend/: the selected documents as Megatron shards per source,
+    `data_path.txt`, `per_split_data_args.json` and the blend report."""
     extract: ExtractConfig = ExtractConfig()
     """Parameters of the extraction stage."""
     paragraph_stats: ParagraphStatsConfig = ParagraphStatsConfig()
@@ -257,15 +341,63 @@ class RunConfig(_Section):
     dedup: DedupConfig = DedupConfig()
     """Parameters of the deduplication stage."""
     tokenize: TokenizeConfig = TokenizeConfig()
-    """Parameters of the tokenization stage."""
+    """Parameters of the tokenization stage (and of the blend's shards: `tokens_per_shard`,
+    `order`, `seed`)."""
     parquet: OutputConfig = OutputConfig()
     """How document Parquet files are sharded."""
 
     @model_validator(mode="after")
-    def _tokenize_comes_last(self) -> RunConfig:
-        if "tokenize" in self.stages[:-1]:
-            raise ValueError("stages: tokenize writes no documents for a later stage to read")
+    def _valid_run(self) -> RunConfig:
+        _check_stage_order(self.stages)
+        if (self.inputs is None) == (self.sources is None):
+            raise ValueError("give either `inputs` (one source) or `sources`, not both")
+        if self.sources is not None:
+            if "stages" in self.model_fields_set:
+                raise ValueError("stages: with `sources`, each source lists its own stages")
+            for name in self.sources:
+                if not re.fullmatch(SOURCE_NAME, name) or name in RESERVED_SOURCE_NAMES:
+                    raise ValueError(
+                        f"sources.{name}: a source name is letters, digits, `.`, `_` and `-`, "
+                        f"and not {' or '.join(RESERVED_SOURCE_NAMES)}"
+                    )
+        if self.blend is not None:
+            object.__setattr__(self, "blend", self._checked_blend().model_dump())
         return self
+
+    def _checked_blend(self) -> BlendFile:
+        # Imported here: corpus.blend.blend_file imports ConfigError from this module.
+        from corpus.blend.blend_file import BlendFile, load_blend
+
+        if self.sources is None:
+            raise ValueError("blend: a blend needs named `sources`")
+        if isinstance(self.blend, str):
+            try:
+                blend = load_blend(self.blend)
+            except ConfigError as error:
+                raise ValueError(f"blend: {error}") from None
+        else:
+            try:
+                blend = BlendFile.model_validate(self.blend)
+            except ValidationError as error:
+                raise ValueError("blend: " + "; ".join(_problems(error))) from None
+        unknown = [s.name for s in blend.sources if s.name not in self.sources]
+        if unknown:
+            raise ValueError(f"blend: {', '.join(unknown)} not among the run's sources")
+        untokenized = [n for n, s in self.sources.items() if s.stages[-1:] != ["tokenize"]]
+        if untokenized:
+            raise ValueError(
+                f"sources.{untokenized[0]}.stages: the blend reads every source's tokens, "
+                "so `tokenize` comes last"
+            )
+        if self.tokenize.parquet == "off":
+            raise ValueError("tokenize.parquet: the blend reads the Parquet token shards")
+        return blend
+
+    def blend_file(self) -> BlendFile | None:
+        """The validated blend, or None without one."""
+        from corpus.blend.blend_file import BlendFile
+
+        return None if self.blend is None else BlendFile.model_validate(self.blend)
 
 
 def parse_override(override: str) -> tuple[list[str], Any]:
@@ -289,17 +421,22 @@ def apply_overrides(raw: dict, overrides: list[str]) -> dict:
     return raw
 
 
+def _problems(error: ValidationError) -> list[str]:
+    """`key.path: message` for every problem; a problem found across keys names its own."""
+    return [
+        (f"{'.'.join(str(p) for p in e['loc'])}: " if e["loc"] else "")
+        + e["msg"].removeprefix("Value error, ")
+        for e in error.errors()
+    ]
+
+
 def validate(raw: Any, origin: str = "config") -> RunConfig:
     if not isinstance(raw, dict):
         raise ConfigError(f"{origin}: expected a mapping of keys at the top level")
     try:
         return RunConfig.model_validate(raw)
     except ValidationError as error:
-        problems = [
-            f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
-            + e["msg"].removeprefix("Value error, ")
-            for e in error.errors()
-        ]
+        problems = [f"  {problem}" for problem in _problems(error)]
         raise ConfigError(f"{origin} is invalid:\n" + "\n".join(problems)) from None
 
 

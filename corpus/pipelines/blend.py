@@ -10,21 +10,32 @@ a second histogram inside the bucket that holds the cut, then only the documents
 narrowed hash range (about n / 2**32 of a source of n) gathered to place the cut, and one
 pass that decides each document alone against its source's cut. No step gathers a
 source's documents; what crosses to one worker is histograms and per-source plans.
+
+`WriteBlend` runs it on the tokenize stage's Parquet token shards of every source and
+writes the selected copies as Megatron shards, one directory per source, with the
+Megatron arguments and the report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+import posixpath
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 import apache_beam as beam
-from apache_beam.pvalue import AsDict
+import numpy as np
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.pvalue import AsDict, AsSingleton
 
 from corpus.blend.blend_file import BlendFile
+from corpus.blend.outputs import write_megatron_args, write_report
 from corpus.blend.plan import SourcePlan, plan_source
 from corpus.blend.selection import (
     FULL_RANGE,
     NARROWINGS,
+    BlendSelection,
     Boundary,
     HashedDocument,
     Histogram,
@@ -33,6 +44,16 @@ from corpus.blend.selection import (
     cut_selection,
     document_hash,
     first_boundary,
+)
+from corpus.config import DocumentOrder
+from corpus.pipelines.sharded_write import stable_shard
+from corpus.tokenize.manifest import TokenizerRecord, write_manifest
+from corpus.tokenize.token_shards import (
+    ShardRecord,
+    TokenizedDocument,
+    megatron_prefix,
+    order_key,
+    write_token_shard,
 )
 
 Keyed = tuple[str, HashedDocument]
@@ -165,3 +186,170 @@ class SelectBlend(beam.PTransform):
             | "Assemble" >> beam.Map(lambda sources: assemble(blend, sources))
         )
         return Blended(selected, selection)
+
+
+TokenFile = tuple[str, str]
+"""(source name, path of one of its Parquet token shards)."""
+COUNTS = "counts"
+TOKEN_BATCH_ROWS = 256
+
+
+def _token_batches(path: str, columns: list[str]) -> Iterator:
+    with FileSystems.open(path) as handle:
+        yield from pq.ParquetFile(handle).iter_batches(TOKEN_BATCH_ROWS, columns=columns)
+
+
+def _token_counts(token_file: TokenFile) -> Iterator[tuple[str, str, int]]:
+    """(source, document id, tokens) of every document of one token shard."""
+    source, path = token_file
+    for batch in _token_batches(path, ["id", "num_tokens"]):
+        for document_id, tokens in zip(*batch.to_pydict().values(), strict=True):
+            yield source, document_id, tokens
+
+
+def blend_shards(selection: BlendSelection, source: str, tokens_per_shard: int) -> int:
+    """How many shards hold a source's selected copies."""
+    return max(1, math.ceil(selection.source(source).achieved_tokens / tokens_per_shard))
+
+
+class _SelectedCopies(beam.DoFn):
+    """One token shard -> ((source, blend shard), copy) for every copy the selection takes,
+    and counts: documents taken or not, tokens written."""
+
+    def __init__(self, tokens_per_shard: int) -> None:
+        self.tokens_per_shard = tokens_per_shard
+
+    def process(self, token_file: TokenFile, selection: BlendSelection) -> Iterable:
+        source, path = token_file
+        chosen = selection.source(source)
+        shards = blend_shards(selection, source, self.tokens_per_shard)
+        file_name = posixpath.basename(path)
+        row = 0
+        for batch in _token_batches(path, ["id", "source", "input_ids"]):
+            ids, sources, input_ids = batch.columns
+            offsets = input_ids.offsets.to_numpy()
+            values = input_ids.values.to_numpy()
+            for index, (document_id, document_source) in enumerate(
+                zip(ids.to_pylist(), sources.to_pylist(), strict=True)
+            ):
+                copies = chosen.copies(document_hash(selection.seed, document_id), document_id)
+                tokens = np.array(values[offsets[index] : offsets[index + 1]], np.int32)
+                outcome = "kept" if copies else "not_selected"
+                yield beam.pvalue.TaggedOutput(COUNTS, (("outcome", outcome), 1))
+                for repeat in copies:
+                    # Unique even when two documents share an id: where it was, and the copy.
+                    key = f"{document_id}\0{file_name}\0{row:012d}\0{repeat:06d}"
+                    copy = TokenizedDocument(key, document_id, document_source, tokens)
+                    yield (source, stable_shard(key, shards)), copy
+                    yield beam.pvalue.TaggedOutput(COUNTS, (("tokens", "written"), tokens.size))
+                row += 1
+
+
+class _WriteBlendShard(beam.DoFn):
+    def __init__(
+        self, directory: str, tokens_per_shard: int, order: DocumentOrder, seed: int, dtype: str
+    ) -> None:
+        self.directory = directory
+        self.tokens_per_shard = tokens_per_shard
+        self.order = order
+        self.seed = seed
+        self.dtype = np.dtype(dtype)
+
+    def process(
+        self,
+        element: tuple[tuple[str, int], Iterable[TokenizedDocument]],
+        selection: BlendSelection,
+    ) -> Iterator[tuple[str, ShardRecord]]:
+        (source, index), copies = element
+        ordered = sorted(copies, key=lambda d: order_key(d.key, self.order, self.seed))
+        count = blend_shards(selection, source, self.tokens_per_shard)
+        directory = posixpath.join(self.directory, source)
+        yield source, write_token_shard(ordered, directory, index, count, self.dtype, "off")
+
+
+def blend_prefix(directory: str, source: str, shard: ShardRecord, count: int) -> str:
+    """The Megatron prefix of one of a source's blend shards (`DIRECTORY/SOURCE/tokens-...`)."""
+    return posixpath.join(directory, source, megatron_prefix(shard.index, count))
+
+
+def _write_outputs(
+    shards: list[tuple[str, ShardRecord]],
+    selection: BlendSelection,
+    directory: str,
+    tokens_per_shard: int,
+    tokenizer: TokenizerRecord,
+    provenance: dict,
+) -> None:
+    """Each source's `manifest.json`, the Megatron arguments (one weighted prefix per shard,
+    weight = its tokens, in the blend's order of sources) and the report."""
+    entries = []
+    for chosen in selection.sources:
+        source = chosen.plan.name
+        records = sorted((r for s, r in shards if s == source), key=lambda r: r.index)
+        if not records:
+            continue
+        count = blend_shards(selection, source, tokens_per_shard)
+        write_manifest(posixpath.join(directory, source), records, tokenizer, provenance)
+        entries += [(r.tokens, blend_prefix(directory, source, r, count)) for r in records]
+    write_megatron_args(directory, entries)
+    write_report(directory, selection)
+
+
+class WriteBlend(beam.PTransform):
+    """Token shards of every source -> the blend under `directory`: the selected copies as
+    Megatron shards in `SOURCE/` (sized by `tokens_per_shard`, ordered by `order` and
+    `seed` as the tokenize stage orders them), each source's `manifest.json`,
+    `data_path.txt`, `per_split_data_args.json` and the blend report. Returns the
+    `((kind, name), count)` pairs of the blend's stats.
+
+    `token_files` pairs each Parquet token shard with its source's name (the blend's);
+    `tokenizer` is the one every source was tokenized with (it sets the Megatron dtype).
+    """
+
+    def __init__(
+        self,
+        blend: BlendFile,
+        token_files: list[TokenFile],
+        directory: str,
+        tokenizer: TokenizerRecord,
+        tokens_per_shard: int,
+        order: DocumentOrder,
+        seed: int,
+        provenance: dict,
+    ) -> None:
+        super().__init__()
+        self.blend = blend
+        self.token_files = sorted(token_files)
+        self.directory = directory
+        self.tokenizer = tokenizer
+        self.tokens_per_shard = tokens_per_shard
+        self.order = order
+        self.seed = seed
+        self.provenance = provenance
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        per_shard, directory = self.tokens_per_shard, self.directory
+        files = pbegin | "TokenFiles" >> beam.Create(self.token_files)
+        blended = (
+            files | "Counts" >> beam.FlatMap(_token_counts) | "Select" >> SelectBlend(self.blend)
+        )
+        selection = AsSingleton(blended.selection)
+        copies = files | "Copies" >> beam.ParDo(_SelectedCopies(per_shard), selection).with_outputs(
+            COUNTS, main="copies"
+        )
+        shard_writer = _WriteBlendShard(
+            directory, per_shard, self.order, self.seed, self.tokenizer.megatron_dtype
+        )
+        shards = (
+            copies.copies
+            | "GroupShards" >> beam.GroupByKey()
+            | "WriteShard" >> beam.ParDo(shard_writer, selection)
+        )
+        tokenizer, provenance = self.tokenizer, self.provenance
+        _ = (
+            shards
+            | "Gather" >> beam.combiners.ToList()
+            | "WriteOutputs"
+            >> beam.Map(_write_outputs, selection, directory, per_shard, tokenizer, provenance)
+        )
+        return copies[COUNTS]

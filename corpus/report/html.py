@@ -1,0 +1,196 @@
+"""`report.html`: one self-contained page (inline style, plots as base64 PNG data URIs, no
+script and nothing fetched), every text from the run HTML-escaped."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from corpus.report.plots import report_plots
+
+STYLE = """
+body { font-family: "Noto Sans CJK JP", "Noto Sans JP", sans-serif; margin: 2em auto;
+       max-width: 70em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.bad { background: #fdd; } .ok { color: #060; }
+figure { display: inline-block; margin: 0.5em; }
+blockquote { margin: 0.3em 0 0.8em 1em; color: #333; }
+"""
+
+
+def _number(value: int | float | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2%}"
+    return f"{value:,}"
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = [
+            f'<td class="n">{_number(c)}</td>'
+            if isinstance(c, int | float) or c is None
+            else f"<td>{escape(str(c))}</td>"
+            for c in row
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _funnel(funnel: dict) -> str:
+    rows = []
+    for stage in funnel["stages"]:
+        rows.append(
+            [
+                stage["label"],
+                stage["records_read"],
+                stage["kept"],
+                stage["documents"],
+                stage["characters"],
+                stage["tokens"],
+            ]
+        )
+        rows += [
+            [f"  dropped: {d['reason']}", None, d["count"], None, None, None]
+            for d in stage["drops"]
+        ]
+    table = _table(["Stage", "Read", "Kept", "Rows written", "Characters", "Tokens"], rows)
+    failed = [c for c in funnel["checks"] if not c["ok"]]
+    if failed:
+        items = "".join(
+            f"<li>{escape(c['name'])}: expected {c['expected']:,}, found {c['actual']:,}</li>"
+            for c in failed
+        )
+        verdict = f'<div class="bad"><b>The counts do not add up:</b><ul>{items}</ul></div>'
+    else:
+        verdict = f'<p class="ok">All {len(funnel["checks"])} count checks agree.</p>'
+    return table + verdict
+
+
+def _sources(report: dict) -> str:
+    rows = [
+        [
+            s["name"],
+            s["documents"],
+            s["characters"],
+            s["tokens"],
+            s["target_share"],
+            s["achieved_share"],
+        ]
+        for s in report["sources"]
+    ]
+    header = ["Source", "Documents", "Characters", "Tokens", "Target share", "Achieved share"]
+    return _table(header, rows)
+
+
+def _blend(blend: dict | None) -> str:
+    if not blend:
+        return ""
+    rows = [
+        [
+            s["name"],
+            s["target_tokens"],
+            s["target_share"],
+            s["achieved_tokens"],
+            s["achieved_share"],
+            s["shortfall_tokens"],
+        ]
+        for s in blend["sources"]
+    ]
+    header = [
+        "Source",
+        "Target tokens",
+        "Target share",
+        "Achieved tokens",
+        "Achieved share",
+        "Shortfall",
+    ]
+    warnings = "".join(f"<li>{escape(w)}</li>" for w in blend.get("warnings", []))
+    return (
+        "<h3>Blend: target vs achieved</h3>"
+        + _table(header, rows)
+        + (f"<ul>{warnings}</ul>" if warnings else "")
+    )
+
+
+def _web(web: dict) -> str:
+    parts = []
+    for key, title in (
+        ("hosts", "Top hosts"),
+        ("top_level_domains", "Top-level domains"),
+        ("charsets", "Charsets"),
+    ):
+        top = web[key]
+        rows = [[row["name"], row["count"]] for row in top["top"]]
+        note = f" (counts may be low by up to {top['undercount']:,})" if top["undercount"] else ""
+        parts.append(f"<h3>{title}{note}</h3>" + _table(["Name", "Documents"], rows))
+    parts.append(
+        "<h3>Dates (year)</h3>"
+        + _table(["Year", "Documents"], [[r["name"], r["count"]] for r in web["years"]])
+    )
+    parts.append(
+        "<h3>Common Crawl dumps</h3>"
+        + (
+            _table(["Dump", "Documents"], [[r["name"], r["count"]] for r in web["dumps"]])
+            if web["dumps"]
+            else "<p>None (no source names a dump).</p>"
+        )
+    )
+    return "".join(parts)
+
+
+def _document(document: dict) -> str:
+    return (
+        f'<li><a href="{escape(document["url"])}">{escape(document["url"] or document["id"])}</a> '
+        f"({document['characters']:,} characters, {escape(document['source'])})"
+        f'<blockquote lang="ja">{escape(document["excerpt"])}</blockquote></li>'
+    )
+
+
+def _samples(samples: dict) -> str:
+    parts = ["<h3>Kept</h3><ul>" + "".join(map(_document, samples["kept"])) + "</ul>"]
+    for entry in samples["removed"]:
+        parts.append(
+            f"<h3>Removed by {escape(entry['reason'])} ({escape(entry['stage'])}, "
+            f"{entry['removed']:,} documents)</h3>"
+            "<ul>" + "".join(map(_document, entry["documents"])) + "</ul>"
+        )
+    return "".join(parts)
+
+
+def _figures(report: dict) -> str:
+    figures = []
+    for caption, image in report_plots(report):
+        data = base64.b64encode(image).decode("ascii")
+        figures.append(
+            f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
+            f"<figcaption>{escape(caption)}</figcaption></figure>"
+        )
+    return "".join(figures)
+
+
+def render_html(report: dict) -> str:
+    top = "".join(
+        f"<li>{escape(p['text'][:120])} <i>({p['count']:,}×)</i></li>"
+        for p in report["top_paragraphs"]
+    )
+    not_recorded = ", ".join(report["not_recorded"])
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Corpus report: {escape(report["run_directory"])}</title>
+<style>{STYLE}</style></head><body>
+<h1>Corpus report: {escape(report["run_directory"])}</h1>
+<h2>Funnel</h2>{_funnel(report["funnel"])}
+<h2>Sources</h2>{_sources(report)}{_blend(report["blend"])}
+<h2>Plots</h2>{_figures(report)}
+<p>Not recorded by any stage, so not shown: {escape(not_recorded)}.</p>
+<h2>Most frequent paragraphs</h2><ol lang="ja">{top}</ol>
+<h2>Web</h2>{_web(report["web"])}
+<h2>Samples</h2>{_samples(report["samples"])}
+</body></html>
+"""

@@ -1,0 +1,80 @@
+"""`report.md`: the report's tables as a Markdown summary (no plots, no samples)."""
+
+from __future__ import annotations
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2%}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    align = ["---"] + ["---:"] * (len(header) - 1)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def render_markdown(report: dict) -> str:
+    funnel = report["funnel"]
+    lines = [f"# Corpus report: {report['run_directory']}", "", "## Funnel", ""]
+    rows = []
+    for stage in funnel["stages"]:
+        rows.append(
+            [
+                stage["label"],
+                stage["records_read"],
+                stage["kept"],
+                stage["characters"],
+                stage["tokens"],
+            ]
+        )
+        rows += [
+            [f"- dropped: {d['reason']}", None, d["count"], None, None] for d in stage["drops"]
+        ]
+    lines += _table(["Stage", "Read", "Kept", "Characters", "Tokens"], rows)
+    failed = [c for c in funnel["checks"] if not c["ok"]]
+    if failed:
+        lines += ["**The counts do not add up:**", ""]
+        lines += [
+            f"- {c['name']}: expected {c['expected']:,}, found {c['actual']:,}" for c in failed
+        ]
+        lines.append("")
+    else:
+        lines += [f"All {len(funnel['checks'])} count checks agree.", ""]
+    lines += ["## Sources", ""]
+    lines += _table(
+        ["Source", "Documents", "Characters", "Tokens", "Target share", "Achieved share"],
+        [
+            [
+                s["name"],
+                s["documents"],
+                s["characters"],
+                s["tokens"],
+                s["target_share"],
+                s["achieved_share"],
+            ]
+            for s in report["sources"]
+        ],
+    )
+    web = report["web"]
+    for key, title in (
+        ("hosts", "Top hosts"),
+        ("top_level_domains", "Top-level domains"),
+        ("charsets", "Charsets"),
+    ):
+        lines += [f"## {title}", ""]
+        lines += _table(
+            ["Name", "Documents"], [[r["name"], r["count"]] for r in web[key]["top"][:10]]
+        )
+    lines += ["## Documents per year", ""]
+    lines += _table(["Year", "Documents"], [[r["name"], r["count"]] for r in web["years"]])
+    if web["dumps"]:
+        lines += ["## Common Crawl dumps", ""]
+        lines += _table(["Dump", "Documents"], [[r["name"], r["count"]] for r in web["dumps"]])
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,100 @@
+"""The stage directories of a run, found by their `stats.json`, and the files in them.
+
+A single-source run writes `OUTPUT/<stage>/`, a multi-source run `OUTPUT/<source>/<stage>/`
+and `OUTPUT/blend/`; any directory one or two levels down holding a `stats.json` is a
+stage. Stages are ordered as a run orders them (unknown names last, the blend at the end).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from typing import get_args
+
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from corpus.config import RunConfig
+from corpus.pipelines.document_io import DOCUMENTS_PREFIX
+from corpus.pipelines.paragraph_stats import STATS_PREFIX
+from corpus.pipelines.run import BLEND_DIR, READ_STAGE
+from corpus.pipelines.stage_stats import STATS_FILE
+from corpus.tokenize.token_shards import TOKENS_PREFIX
+
+REMOVED_DIR = "removed"
+RUN_ORDER: tuple[str, ...] = (
+    READ_STAGE,
+    *get_args(get_args(RunConfig.model_fields["stages"].annotation)[0]),
+)
+
+
+def matching(pattern: str) -> list[str]:
+    """The files `pattern` matches, sorted (an empty list when none)."""
+    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+
+
+def read_json(path: str) -> dict:
+    with FileSystems.open(path) as handle:
+        return json.loads(handle.read())
+
+
+def parquet_rows(paths: list[str]) -> int:
+    """Rows in Parquet files, from their footers (no data is read)."""
+    total = 0
+    for path in paths:
+        with FileSystems.open(path) as handle:
+            total += pq.ParquetFile(handle).metadata.num_rows
+    return total
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    """One stage's directory: `source_dir` is "" in a single-source run."""
+
+    source_dir: str
+    stage: str
+    path: str
+    stats: dict
+
+    @property
+    def label(self) -> str:
+        return posixpath.join(self.source_dir, self.stage) if self.source_dir else self.stage
+
+    @property
+    def document_files(self) -> list[str]:
+        return matching(posixpath.join(self.path, f"{DOCUMENTS_PREFIX}-*.parquet"))
+
+    @property
+    def token_files(self) -> list[str]:
+        return matching(posixpath.join(self.path, f"{TOKENS_PREFIX}-*.parquet"))
+
+    @property
+    def paragraph_statistics_files(self) -> list[str]:
+        return matching(posixpath.join(self.path, STATS_PREFIX, f"{STATS_PREFIX}-*.parquet"))
+
+    @property
+    def removed_files(self) -> list[str]:
+        """Filter debug output: `removed/reason=<reason>/documents-*.parquet`."""
+        return matching(
+            posixpath.join(self.path, REMOVED_DIR, "*", f"{DOCUMENTS_PREFIX}-*.parquet")
+        )
+
+
+def _order(stage: StageOutput) -> tuple:
+    known = stage.stage in RUN_ORDER
+    position = RUN_ORDER.index(stage.stage) if known else len(RUN_ORDER)
+    return (stage.path.endswith(BLEND_DIR), stage.source_dir, position, stage.stage)
+
+
+def find_stages(run_directory: str) -> list[StageOutput]:
+    run_directory = run_directory.rstrip("/")
+    found = matching(posixpath.join(run_directory, "*", STATS_FILE))
+    found += matching(posixpath.join(run_directory, "*", "*", STATS_FILE))
+    stages = []
+    for stats_path in found:
+        path = posixpath.dirname(stats_path)
+        relative = posixpath.relpath(path, run_directory)
+        source_dir, stage = posixpath.split(relative)
+        stages.append(StageOutput(source_dir, stage, path, read_json(stats_path)))
+    return sorted(stages, key=_order)

@@ -1,0 +1,290 @@
+"""The run report: its numbers against counts taken independently from the sample run's
+files, its JSON against the shipped schema, and its HTML as headless Chromium shows it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from corpus.cli import main
+from corpus.report.collect import collect
+from corpus.report.plots import bar_plot, japanese_font
+from corpus.report.write import SCHEMA_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CONFIG = ROOT / "configs" / "sample.yaml"
+DOCUMENTS = "documents-*.parquet"
+WEB_STAGES = ["extract", "paragraph_stats", "filter", "dedup"]
+
+
+@pytest.fixture(scope="module")
+def run_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("report") / "sample"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)  # the sample config names its inputs from the repository root
+        code = main(
+            ["run", str(SAMPLE_CONFIG), "--set", f"output={output}", "--direct_num_workers=1"]
+        )
+    assert code == 0
+    return output
+
+
+@pytest.fixture(scope="module")
+def report(run_output: Path) -> dict:
+    return json.loads((run_output / "report.json").read_text(encoding="utf-8"))
+
+
+def stats_of(run_output: Path, stage: str) -> dict:
+    return json.loads((run_output / stage / "stats.json").read_text())
+
+
+def rows(pattern: str, directory: Path) -> int:
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in directory.glob(pattern))
+
+
+def read(directory: Path, pattern: str, columns: list[str]) -> pa.Table:
+    return pa.concat_tables(
+        pq.read_table(p, columns=columns) for p in sorted(directory.glob(pattern))
+    )
+
+
+def stage_labels(run_output: Path) -> list[str]:
+    return [str(p.parent.relative_to(run_output)) for p in run_output.glob("**/stats.json")]
+
+
+@pytest.mark.slow
+def test_funnel_matches_the_stage_files(run_output: Path, report: dict) -> None:
+    funnel = {row["label"]: row for row in report["funnel"]["stages"]}
+    labels = stage_labels(run_output)
+    assert sorted(funnel) == sorted(labels)
+    assert [label for label in funnel if label.startswith("web/")] == [
+        f"web/{stage}" for stage in [*WEB_STAGES, "tokenize"]
+    ]
+    for label in labels:
+        stats = stats_of(run_output, label)
+        row = funnel[label]
+        assert row["records_read"] == stats["records_read"]
+        drops = {d["reason"]: d["count"] for d in row["drops"]}
+        assert drops == {k: v for k, v in stats["outcome"].items() if k != "kept"}
+        assert row["kept"] + sum(drops.values()) == row["records_read"]
+    assert funnel["web/extract"]["records_read"] == 82  # the sample WARC's records
+    for label in ("web/extract", "web/filter"):
+        assert funnel[label]["documents"] == rows("documents-*.parquet", run_output / label)
+    for label in ("web/tokenize", "encyclopedia/tokenize"):
+        assert funnel[label]["documents"] == rows("tokens-*.parquet", run_output / label)
+        tokens = read(run_output / label, "tokens-*.parquet", ["num_tokens"]).column(0)
+        assert funnel[label]["tokens"] == sum(tokens.to_pylist())
+    dedup = pq.read_table(next((run_output / "web" / "dedup").glob("documents-*.parquet")))
+    assert funnel["web/dedup"]["characters"] == sum(map(len, dedup.column("text").to_pylist()))
+    assert report["funnel"]["consistent"]
+    assert all(check["ok"] for check in report["funnel"]["checks"])
+
+
+@pytest.mark.slow
+def test_removed_samples_match_the_debug_output(run_output: Path, report: dict) -> None:
+    removed = ds.dataset(run_output / "web" / "filter" / "removed", partitioning="hive")
+    reasons = Counter(removed.to_table(columns=["removed_by"]).column(0).to_pylist())
+    by_reason = {entry["reason"]: entry for entry in report["samples"]["removed"]}
+    assert {reason: entry["removed"] for reason, entry in by_reason.items()} == reasons
+    outcomes = stats_of(run_output, "web/filter")["outcome"]
+    filter_drops = {k: v for k, v in outcomes.items() if k != "kept"}
+    assert reasons == filter_drops
+    for entry in by_reason.values():
+        assert 1 <= len(entry["documents"]) <= 2
+        assert all(len(d["excerpt"]) <= 241 for d in entry["documents"])
+
+
+@pytest.mark.slow
+def test_sources_and_web_facts(run_output: Path, report: dict) -> None:
+    web = read(run_output / "web" / "dedup", DOCUMENTS, ["host", "text", "charset", "date"])
+    encyclopedia = read(run_output / "encyclopedia" / "read", DOCUMENTS, ["text"])
+    hosts = Counter(web.column("host").to_pylist())
+    top_host, top_count = min(hosts.items(), key=lambda item: (-item[1], item[0]))
+    assert report["web"]["hosts"]["top"][0] == {"name": top_host, "count": top_count}
+    assert report["web"]["hosts"]["undercount"] == 0
+    charsets = Counter(web.column("charset").to_pylist())
+    assert {r["name"]: r["count"] for r in report["web"]["charsets"]["top"]} == charsets
+    years = Counter(str(d.year) for d in web.column("date").to_pylist())
+    undated = Counter({"(none)": encyclopedia.num_rows})
+    assert {r["name"]: r["count"] for r in report["web"]["years"]} == years + undated
+    blend = json.loads((run_output / "blend" / "blend_report.json").read_text())
+    shares = {row["name"]: row for row in blend["sources"]}
+    sources = {s["name"]: s for s in report["sources"]}
+    assert sorted(sources) == ["encyclopedia", "web"]
+    for name, table in (("web", web), ("encyclopedia", encyclopedia)):
+        tokens = read(run_output / name / "tokenize", "tokens-*.parquet", ["num_tokens"]).column(0)
+        assert sources[name]["documents"] == table.num_rows
+        assert sources[name]["characters"] == sum(map(len, table.column("text").to_pylist()))
+        assert sources[name]["tokens"] == sum(tokens.to_pylist())
+        assert sources[name]["target_share"] == shares[name]["target_share"]
+        assert sources[name]["achieved_share"] == shares[name]["achieved_share"]
+
+
+@pytest.mark.slow
+def test_histograms_count_every_document(run_output: Path, report: dict) -> None:
+    histograms = report["histograms"]
+    kept = {row["label"]: row["kept"] for row in report["funnel"]["stages"]}
+    expected = {stage: kept[f"web/{stage}"] for stage in WEB_STAGES}
+    expected["read"] = kept["encyclopedia/read"]
+    for name in ("characters", "paragraphs", "hiragana_ratio", "language_score"):
+        assert {s["name"]: s["total"] for s in histograms[name]["series"]} == expected
+    tokenized = kept["web/tokenize"] + kept["encyclopedia/tokenize"]
+    assert histograms["tokens"]["series"][0]["total"] == tokenized
+    corpus = kept["web/dedup"] + kept["encyclopedia/read"]
+    assert histograms["cluster_size"]["series"][0]["total"] == corpus
+    paragraph_series = {s["name"]: s["total"] for s in histograms["paragraph_frequency"]["series"]}
+    distinct = stats_of(run_output, "web/paragraph_stats")["paragraphs"]["distinct"]
+    assert paragraph_series == {"exact": distinct, "near": distinct}
+    assert report["not_recorded"] == ["compression rate", "perplexity"]
+
+
+@pytest.mark.slow
+def test_a_count_that_does_not_add_up_is_flagged(run_output: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "run"
+    shutil.copytree(run_output, copy)
+    stats = stats_of(copy, "web/filter")
+    stats["outcome"]["kept"] += 1
+    stats["records_read"] += 1
+    (copy / "web" / "filter" / "stats.json").write_text(json.dumps(stats))
+    funnel = collect(str(copy))["funnel"]
+    assert not funnel["consistent"]
+    failed = sorted(check["name"] for check in funnel["checks"] if not check["ok"])
+    assert failed == [
+        "web/dedup: records read = web/filter kept",
+        "web/filter: kept = rows written",
+        "web/filter: records read = web/paragraph_stats kept",
+    ]
+
+
+def validate(instance: object, schema: dict, root: dict) -> None:
+    """The subset of JSON Schema report.schema.json uses, for when jsonschema is absent."""
+    if "$ref" in schema:
+        validate(instance, root["$defs"][schema["$ref"].rsplit("/", 1)[1]], root)
+    for part in schema.get("allOf", []):
+        validate(instance, part, root)
+    if "const" in schema:
+        assert instance == schema["const"]
+    if "enum" in schema:
+        assert instance in schema["enum"]
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        python = {
+            "object": dict,
+            "array": list,
+            "string": str,
+            "integer": int,
+            "number": (int, float),
+            "boolean": bool,
+            "null": type(None),
+        }
+        assert any(
+            isinstance(instance, python[t]) and not (t != "boolean" and isinstance(instance, bool))
+            for t in types
+        ), (instance, types)
+    if isinstance(instance, int | float) and "minimum" in schema:
+        assert instance >= schema["minimum"]
+    if isinstance(instance, dict):
+        assert set(schema.get("required", [])) <= set(instance)
+        properties = schema.get("properties", {})
+        for key, value in instance.items():
+            if key in properties:
+                validate(value, properties[key], root)
+            elif schema.get("additionalProperties") is False:
+                raise AssertionError(f"unexpected key {key}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                validate(value, schema["additionalProperties"], root)
+    if isinstance(instance, list) and "items" in schema:
+        for item in instance:
+            validate(item, schema["items"], root)
+
+
+@pytest.mark.slow
+def test_json_validates_against_the_schema(report: dict) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validate(report, schema, schema)
+    try:
+        import jsonschema
+    except ImportError:
+        return
+    jsonschema.validate(report, schema)
+    broken = {**report, "funnel": {**report["funnel"], "consistent": "yes"}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_japanese_labels_have_glyphs() -> None:
+    if japanese_font() is None and not os.environ.get("CI"):
+        pytest.skip("no font with Japanese glyphs (apt-get install fonts-noto-cjk)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns of every glyph missing from the font
+        image = bar_plot("頻出段落", [{"name": "ただいまサイトを準備中です。", "count": 3}])
+    assert image.startswith(b"\x89PNG")
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Written into the DOM once every image has loaded or failed, for --dump-dom to show.
+IMAGE_PROBE = (
+    "<script>window.addEventListener('load', () => {"
+    "const images = [...document.images];"
+    "const loaded = images.filter(i => i.complete && i.naturalWidth > 0).length;"
+    "document.body.setAttribute('data-images', images.length + '/' + loaded);});</script>"
+)
+
+
+@pytest.mark.slow
+def test_html_renders_in_headless_chromium(run_output: Path, tmp_path: Path) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing; .ci/run installs Debian's chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    html = (run_output / "report.html").read_text(encoding="utf-8")
+    assert "http://" not in html.split("<body>")[0] and "<script" not in html  # self-contained
+    probed = tmp_path / "report.html"
+    probed.write_text(html.replace("</body>", IMAGE_PROBE + "</body>"), encoding="utf-8")
+
+    def chromium_run(*args: str) -> str:
+        profile = f"--user-data-dir={tmp_path / 'profile'}"
+        command = [chromium, *CHROMIUM_FLAGS, profile, *args, probed.as_uri()]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+        return done.stdout
+
+    dom = chromium_run("--dump-dom")
+    images = re.search(r'data-images="(\d+)/(\d+)"', dom)
+    assert images is not None, "the page's load event never ran"
+    total, loaded = map(int, images.groups())
+    assert total >= 10 and loaded == total
+    kept = json.loads((run_output / "report.json").read_text(encoding="utf-8"))["samples"]["kept"]
+    assert kept and all(d["excerpt"][:20] in dom for d in kept)
+    assert re.search(r"[\u3041-\u3096]", dom)  # hiragana in the rendered page
+    screenshot = tmp_path / "report.png"
+    chromium_run("--hide-scrollbars", "--window-size=1200,4000", f"--screenshot={screenshot}")
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.slow
+def test_stats_command_writes_the_report_elsewhere(run_output: Path, tmp_path: Path) -> None:
+    assert main(["stats", str(run_output), "--output", str(tmp_path)]) == 0
+    written = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert written == json.loads((run_output / "report.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Corpus report")
+    assert main(["stats", str(tmp_path / "nothing")]) == 2
