@@ -7,6 +7,7 @@ import base64
 from html import escape
 
 from corpus.report.plots import report_plots
+from corpus.report.tables import SOURCES_HEADER, source_rows
 
 STYLE = """
 body { font-family: "Noto Sans CJK JP", "Noto Sans JP", sans-serif; margin: 2em auto;
@@ -73,19 +74,7 @@ def _funnel(funnel: dict) -> str:
 
 
 def _sources(report: dict) -> str:
-    rows = [
-        [
-            s["name"],
-            s["documents"],
-            s["characters"],
-            s["tokens"],
-            s["target_share"],
-            s["achieved_share"],
-        ]
-        for s in report["sources"]
-    ]
-    header = ["Source", "Documents", "Characters", "Tokens", "Target share", "Achieved share"]
-    return _table(header, rows)
+    return _table(SOURCES_HEADER, source_rows(report))
 
 
 def _blend(blend: dict | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from corpus.report.tables import SOURCES_HEADER, source_rows
+
 
 def _cell(value: object) -> str:
     if value is None:
@@ -48,20 +50,7 @@ def render_markdown(report: dict) -> str:
     else:
         lines += [f"All {len(funnel['checks'])} count checks agree.", ""]
     lines += ["## Sources", ""]
-    lines += _table(
-        ["Source", "Documents", "Characters", "Tokens", "Target share", "Achieved share"],
-        [
-            [
-                s["name"],
-                s["documents"],
-                s["characters"],
-                s["tokens"],
-                s["target_share"],
-                s["achieved_share"],
-            ]
-            for s in report["sources"]
-        ],
-    )
+    lines += _table(SOURCES_HEADER, source_rows(report))
     web = report["web"]
     for key, title in (
         ("hosts", "Top hosts"),
