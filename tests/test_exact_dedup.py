@@ -14,9 +14,11 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.util import assert_that, equal_to
 
+from corpus.config import DedupConfig, MinHashConfig
 from corpus.dedup.exact import normalize_text, text_key, url_key
 from corpus.dedup.fingerprint import (
     Fingerprint,
+    Fingerprinter,
     earliest_first,
     longest_first,
     merge_copies,
@@ -32,20 +34,12 @@ def doc(id: str, text: str, **fields) -> Document:
     return Document(id=id, paragraphs=[Paragraph(p) for p in text.split("\n\n")], **fields)
 
 
+EXACT_ONLY = Fingerprinter(DedupConfig(minhash=MinHashConfig(enabled=False)))
+
+
 def fingerprint(document: Document, **fields) -> Fingerprint:
     """The fingerprint of `document` as far as the exact steps need it (no LSH keys)."""
-    return Fingerprint(
-        ref=document.id,
-        id=document.id,
-        warc_file=document.warc_file,
-        warc_offset=document.warc_offset,
-        date=document.date,
-        text_length=len(document.text),
-        url_key=url_key(document),
-        text_key=text_key(document),
-        band_keys=(),
-        **fields,
-    )
+    return EXACT_ONLY(document, document.id)[0]._replace(**fields)
 
 
 def article(fixtures: Path, name: str) -> Document:

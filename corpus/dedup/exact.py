@@ -24,10 +24,14 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
-def text_key(document: Document) -> str:
+def text_hash(text: str) -> str:
     """128-bit hash of the normalised text, hex."""
-    normalized = normalize_text(document.text).encode("utf-8")
+    normalized = normalize_text(text).encode("utf-8")
     return hashlib.blake2b(normalized, digest_size=16).hexdigest()
+
+
+def text_key(document: Document) -> str:
+    return text_hash(document.text)
 
 
 def url_key(document: Document) -> str:

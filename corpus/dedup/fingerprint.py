@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from corpus.config import DedupConfig
-from corpus.dedup.exact import text_key, url_key
+from corpus.dedup.exact import text_hash, url_key
 from corpus.dedup.lsh import band_keys, optimal_params
 from corpus.dedup.minhash import (
     MinHasher,
@@ -128,33 +128,34 @@ class Fingerprinter:
             minhash.false_negative_weight,
         )
 
-    def shingles(self, document: Document) -> set[bytes]:
-        return document_shingles(document.text, self.n, self.segmenter)
+    def shingles(self, text: str) -> set[bytes]:
+        return document_shingles(text, self.n, self.segmenter)
 
-    def signature(self, document: Document) -> np.ndarray:
+    def signature(self, text: str) -> np.ndarray:
         if not self.polynomial:
-            return self.hasher.signature(self.shingles(document))
+            return self.hasher.signature(self.shingles(text))
         if self.segmenter is None:
-            hashes = char_shingle_hashes(without_whitespace(document.text), self.n)
+            hashes = char_shingle_hashes(without_whitespace(text), self.n)
         else:
-            hashes = np.array(list(map(polynomial_hash32, self.shingles(document))), np.uint32)
+            hashes = np.array(list(map(polynomial_hash32, self.shingles(text))), np.uint32)
         return self.hasher.signature_of_hashes(hashes)
 
-    def shingle_ids(self, document: Document) -> np.ndarray:
-        """The document's distinct shingles as 64-bit ids, sorted: for exact Jaccard."""
-        return np.unique(sha1_hash64(sha1_digests(self.shingles(document))))
+    def shingle_ids(self, text: str) -> np.ndarray:
+        """The text's distinct shingles as 64-bit ids, sorted: for exact Jaccard."""
+        return np.unique(sha1_hash64(sha1_digests(self.shingles(text))))
 
     def __call__(self, document: Document, ref: str) -> tuple[Fingerprint, np.ndarray | None]:
-        signature = self.signature(document) if self.minhash else None
+        text = document.text  # joined once: every key below reads it
+        signature = self.signature(text) if self.minhash else None
         fingerprint = Fingerprint(
             ref=ref,
             id=document.id,
             warc_file=document.warc_file,
             warc_offset=document.warc_offset,
             date=document.date,
-            text_length=len(document.text),
+            text_length=len(text),
             url_key=url_key(document),
-            text_key=text_key(document),
+            text_key=text_hash(text),
             band_keys=self.band_keys(signature) if signature is not None else (),
         )
         return fingerprint, signature

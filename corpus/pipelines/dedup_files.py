@@ -142,8 +142,8 @@ class ReadPayloads(beam.DoFn):
                 yield wanted[row], payload
 
     def shingled(self, document: Document) -> Payload:
-        fingerprinter = self.fingerprinter
-        return fingerprinter.shingle_ids(document), fingerprinter.signature(document)
+        text, fingerprinter = document.text, self.fingerprinter
+        return fingerprinter.shingle_ids(text), fingerprinter.signature(text)
 
 
 class WriteKept(beam.DoFn):
