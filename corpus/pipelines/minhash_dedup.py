@@ -7,7 +7,9 @@
       -> per component, the earliest document is kept; it stands for the component's size
 
 A bucket holds document references only, and its edges form a star (first member to each
-other member), so a bucket of k documents costs O(k) edges, not O(k^2).
+other member), so a bucket of k documents costs O(k) edges, not O(k^2). A hot bucket (the
+same band on a million template pages) is one key: it is streamed, never collected, as
+the connected components' hubs are (see that module on hot keys).
 
 Verification (`minhash.verify`) reads what it needs for the candidates only, from their
 files (corpus/pipelines/dedup_files.py), and joins it to the edges by each end in turn:
@@ -20,7 +22,7 @@ files (corpus/pipelines/dedup_files.py), and joins it to the edges by each end i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
 
@@ -35,9 +37,15 @@ def bucket_members(fingerprint: Fingerprint) -> Iterable[tuple[bytes, str]]:
     return [(key, fingerprint.ref) for key in fingerprint.band_keys]
 
 
-def star_edges(bucket: tuple[bytes, Iterable[str]]) -> list[tuple[str, str]]:
-    members = sorted(set(bucket[1]))
-    return [(members[0], other) for other in members[1:]]
+def star_edges(bucket: tuple[bytes, Iterable[str]]) -> Iterator[tuple[str, str]]:
+    """The bucket's smallest member linked to each other member. Two passes over the
+    members (Beam's grouped values can be iterated again) and nothing collected, so a hot
+    bucket is streamed through one worker, not held by it."""
+    _, members = bucket
+    first = min(members)
+    for other in members:
+        if other != first:
+            yield first, other
 
 
 def similarity(a: Payload, b: Payload) -> float:

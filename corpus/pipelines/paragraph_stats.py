@@ -22,10 +22,12 @@ and the groups come from the distributed connected components.
 
 The stage (`ParagraphStatisticsStage`, `paragraph_stats` in a run) reads each input file,
 computes the statistics, writes them as `paragraph_stats/paragraph_stats-*.parquet`, and
-attaches every live paragraph's frequencies to its document: paragraph places (file, row,
-position) are joined to the statistics by key, grouped by file, and each file is read
-again and written with the frequencies, documents in input order. Documents never cross a
-shuffle; paragraph texts do once (into the statistics) and their places once.
+attaches every live paragraph's frequencies to its document: each file's distinct
+paragraph keys are joined to the statistics, grouped by file, and each file is read again
+and written with the frequencies, documents in input order. Documents never cross a
+shuffle; paragraph texts do once (into the statistics) and their keys once per file, so a
+paragraph on a million pages costs its join one value per input file, not per page (the
+hot key is combined away before the grouping).
 """
 
 from __future__ import annotations
@@ -152,28 +154,32 @@ class ParagraphStatistics(beam.PTransform):
 
 
 class _ReadParagraphs(beam.DoFn):
-    """Input file index -> (text, 1) per live paragraph; on the `refs` output the
-    paragraph's key and place, (key, (file index, row, paragraph index)); on the
-    `documents` output one None per document read."""
+    """Input file index -> (text, 1) per live paragraph; on the `refs` output
+    (key, file index) once per distinct live paragraph of the file; on the `documents`
+    output one None per document read."""
 
     def __init__(self, files: list[str]) -> None:
         self.files = files
 
     def process(self, index: int) -> Iterable:
-        for row, document in enumerate(read_document_file(self.files[index])):
+        keys = set()
+        for document in read_document_file(self.files[index]):
             yield beam.pvalue.TaggedOutput(DOCUMENTS, None)
-            for position, paragraph in enumerate(document.paragraphs):
+            for paragraph in document.paragraphs:
                 if paragraph.live:
                     yield paragraph.text, 1
-                    place = (index, row, position)
-                    yield beam.pvalue.TaggedOutput(REFS, (stats_key(paragraph.text), place))
+                    keys.add(stats_key(paragraph.text))
+        # One reference per file, not per occurrence: a paragraph on millions of pages
+        # joins its statistics row with at most one value per input file.
+        for key in sorted(keys):
+            yield beam.pvalue.TaggedOutput(REFS, (key, index))
 
 
 def _frequencies_by_file(element: tuple[str, dict]) -> Iterable[tuple[int, tuple]]:
-    _, grouped = element
+    key, grouped = element
     for exact, near in grouped["freq"]:
-        for index, row, position in grouped["ref"]:
-            yield index, (row, position, exact, near)
+        for index in grouped["ref"]:
+            yield index, (key, exact, near)
 
 
 class _AttachToFile(beam.DoFn):
@@ -186,23 +192,22 @@ class _AttachToFile(beam.DoFn):
 
     def process(self, element: tuple[int, Iterable[tuple | None]]) -> Iterable[str]:
         index, frequencies = element
-        found = {(row, position): (e, n) for row, position, e, n in filter(None, frequencies)}
+        found = {key: (exact, near) for key, exact, near in filter(None, frequencies)}
         documents = (
-            self.attached(document, row, found)
-            for row, document in enumerate(read_document_file(self.files[index]))
+            self.attached(document, found) for document in read_document_file(self.files[index])
         )
         name = shard_name(DOCUMENTS_PREFIX, index, len(self.files), "parquet")
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
         yield write_records(posixpath.join(self.output, name), fmt, documents)
 
     @staticmethod
-    def attached(document: Document, row: int, found: dict) -> Document:
-        paragraphs = [
-            dataclasses.replace(p, exact_freq=found[row, i][0], near_freq=found[row, i][1])
-            if (row, i) in found
-            else p
-            for i, p in enumerate(document.paragraphs)
-        ]
+    def attached(document: Document, found: dict[str, tuple[int, int]]) -> Document:
+        paragraphs = []
+        for paragraph in document.paragraphs:
+            if paragraph.live:
+                exact, near = found[stats_key(paragraph.text)]
+                paragraph = dataclasses.replace(paragraph, exact_freq=exact, near_freq=near)
+            paragraphs.append(paragraph)
         return dataclasses.replace(document, paragraphs=paragraphs)
 
 
