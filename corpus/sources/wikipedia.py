@@ -1,8 +1,8 @@
 """Wikipedia XML dumps (`pages-articles`) -> documents, one per article, streamed.
 
 The dump (`.xml`, `.xml.bz2` including multistream, `.xml.xz`, ...) is parsed as a
-stream (lxml `iterparse`, each page cleared once read), so memory holds one page, never
-the dump. Each article's wikitext becomes plain text with `corpus.sources.wikitext`.
+stream (an lxml pull parser fed in chunks, each page cleared once read), so memory holds
+one page, never the dump. Each article's wikitext becomes plain text with `corpus.sources.wikitext`.
 
 The document: id `DBNAME:PAGE_ID` (`jawiki:5`), `url` the article's address as Wikipedia
 writes it (`https://ja.wikipedia.org/wiki/EU_(%E6%9B%96...)`: spaces as `_`, percent-encoded
@@ -39,7 +39,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
@@ -83,6 +82,8 @@ DROPPED_SECTIONS = (
 )
 _TITLE_PARTS = re.compile(r"[・、/／]")
 _REDIRECT_TEXT = re.compile(r"\s*#(?:redirect|転送)", re.IGNORECASE)
+_CHUNK_BYTES = 1 << 16
+"""What the parser is fed at a time."""
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # MediaWiki's wfUrlencode leaves these unescaped in page addresses.
 _URL_SAFE = ";@$!*(),/~:"
@@ -110,21 +111,6 @@ class Site:
         if not self.article_path:
             return ""
         return self.article_path + quote(title.replace(" ", "_"), safe=_URL_SAFE)
-
-
-class _TrackedStream:
-    """A stream that knows whether it has been read to its end, and how far it got."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.bytes_read = 0
-        self.at_end = False
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        self.bytes_read += len(data)
-        self.at_end = self.at_end or not data
-        return data
 
 
 def _title_dropped(title: str, dropped: frozenset[str]) -> bool:
@@ -178,33 +164,50 @@ class WikipediaReader:
     def read(self, path: str) -> Iterator[ReadResult]:
         dropped = frozenset(title.lower() for title in self.dropped_sections)
         pages = 0
-        stream: _TrackedStream | None = None
+        read = 0
+        at_end = False
+        # A pull parser fed chunk by chunk, not `iterparse`: lxml 6.2's iterparse drops the
+        # pages parsed in the same chunk as a syntax error; the pull parser keeps them.
+        parser = etree.XMLPullParser(
+            events=("end",),
+            tag=("{*}siteinfo", "{*}page"),
+            huge_tree=True,
+            resolve_entities=False,
+            no_network=True,
+        )
+        site = Site()
+
+        def parsed() -> Iterator[ReadResult]:
+            nonlocal pages, site
+            for _, element in parser.read_events():
+                if etree.QName(element).localname == "siteinfo":
+                    site = Site.from_element(element)
+                else:
+                    yield self.from_page(element, site, dropped, path, pages)
+                    pages += 1
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+
         try:
-            with open_decompressed(path) as raw:
-                stream = _TrackedStream(raw)
-                site = Site()
-                for _, element in etree.iterparse(
-                    stream,
-                    events=("end",),
-                    tag=("{*}siteinfo", "{*}page"),
-                    huge_tree=True,
-                    resolve_entities=False,
-                    no_network=True,
-                ):
-                    if etree.QName(element).localname == "siteinfo":
-                        site = Site.from_element(element)
-                    else:
-                        yield self.from_page(element, site, dropped, path, pages)
-                        pages += 1
-                    element.clear(keep_tail=True)
-                    while element.getprevious() is not None:
-                        del element.getparent()[0]
+            with open_decompressed(path) as stream:
+                while chunk := stream.read(_CHUNK_BYTES):
+                    read += len(chunk)
+                    try:
+                        parser.feed(chunk)
+                    except etree.XMLSyntaxError:
+                        yield from parsed()  # the pages complete before the error
+                        raise
+                    yield from parsed()
+                at_end = True
+                # Raises when the XML is unfinished: the page left open is not complete.
+                parser.close()
+                yield from parsed()
         except EOFError as error:
             yield Unreadable(path, pages, TRUNCATED_FILE, f"after {pages} pages: {error}")
         except etree.XMLSyntaxError as error:
-            read = stream.bytes_read if stream is not None else 0
             where = f"after {pages} complete pages, {read} bytes read: {error}"
-            if stream is not None and stream.at_end:
+            if at_end:
                 yield Unreadable(path, pages, TRUNCATED_FILE, f"XML ends {where}")
             else:
                 yield Unreadable(path, pages, "xml_error", where)
