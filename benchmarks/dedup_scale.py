@@ -31,20 +31,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from process_tree import TreeMemory, gib
 from synthetic_documents import (
     DEFAULT_FIXTURES,
     GROUND_TRUTH_FILE,
@@ -57,129 +55,7 @@ from corpus.config import MinHashConfig
 from corpus.pipelines.document_io import documents_glob
 from corpus.pipelines.stage_stats import STATS_FILE
 
-SDK_WORKER = "apache_beam.runners.worker.sdk_worker_main"
 OUTCOMES = ("url_duplicate", "exact_duplicate", "near_duplicate", "kept")
-
-
-def _status_kib(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM of a process, KiB (empty once it has exited)."""
-    values = {}
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                name, _, value = line.partition(":")
-                if name in ("VmRSS", "VmHWM"):
-                    values[name] = int(value.split()[0])
-    except OSError:
-        return {}
-    return values
-
-
-def _children() -> dict[int, list[int]]:
-    """Every live process's children, from the parent field of /proc/PID/stat."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        # The command name (field 2) may hold spaces and parentheses: split after the last ")".
-        parent = int(stat.rpartition(")")[2].split()[1])
-        children[parent].append(int(entry.name))
-    return children
-
-
-def _arguments(pid: int) -> list[str]:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read().decode(errors="replace").split("\0")
-    except OSError:
-        return []
-
-
-def _is_sdk_worker(arguments: list[str]) -> bool:
-    """`python -m ...sdk_worker_main`, not the `/bin/sh -c` that starts it."""
-    return "-m" in arguments[:-1] and arguments[arguments.index("-m") + 1] == SDK_WORKER
-
-
-@dataclass
-class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled from /proc."""
-
-    root: int
-    interval: float
-    peak_total_kib: int = 0
-    peak_total_at: float = 0.0
-    peak_single_kib: int = 0
-    peak_single_command: str = ""
-    most_processes: int = 0
-    most_sdk_workers: int = 0
-    sdk_workers: set[int] = field(default_factory=set)
-    samples: list[tuple[float, int]] = field(default_factory=list)
-    """(seconds since the start, total KiB) of every sample."""
-    _started: float = field(default_factory=time.perf_counter)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _commands: dict[int, str] = field(default_factory=dict)
-
-    def _tree(self) -> list[int]:
-        children = _children()
-        tree, stack = [], [self.root]
-        while stack:
-            pid = stack.pop()
-            tree.append(pid)
-            stack.extend(children.get(pid, ()))
-        return tree
-
-    def sample(self) -> None:
-        total, alive, workers = 0, 0, 0
-        for pid in self._tree():
-            status = _status_kib(pid)
-            if not status:
-                continue
-            alive += 1
-            if pid not in self._commands:
-                arguments = _arguments(pid)
-                self._commands[pid] = " ".join(arguments)
-                if _is_sdk_worker(arguments):
-                    self.sdk_workers.add(pid)
-            workers += pid in self.sdk_workers
-            total += status.get("VmRSS", 0)
-            if status.get("VmHWM", 0) > self.peak_single_kib:
-                self.peak_single_kib = status["VmHWM"]
-                self.peak_single_command = self._commands[pid]
-        self.most_processes = max(self.most_processes, alive)
-        self.most_sdk_workers = max(self.most_sdk_workers, workers)
-        now = time.perf_counter() - self._started
-        self.samples.append((now, total))
-        if total > self.peak_total_kib:
-            self.peak_total_kib = total
-            self.peak_total_at = now
-
-    def timeline(self, points: int = 10) -> list[int]:
-        """The largest total KiB in each of `points` equal slices of the run."""
-        end = self.samples[-1][0] if self.samples else 0.0
-        peaks = [0] * points
-        for at, total in self.samples:
-            slot = min(points - 1, int(at / end * points)) if end else 0
-            peaks[slot] = max(peaks[slot], total)
-        return peaks
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> TreeMemory:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 @dataclass(frozen=True)
@@ -237,10 +113,6 @@ def removal_quality(truth: pa.Table, kept_ids: pa.Array, threshold: float) -> Qu
         families_with_none=int((families & (survivors == 0)).sum()),
         families_with_several=int((families & (duplicate_survivors > 1)).sum()),
     )
-
-
-def _gib(kib: int) -> str:
-    return f"{kib / 2**20:.2f} GiB"
 
 
 def main() -> int:
@@ -323,13 +195,13 @@ def main() -> int:
         f"{seconds:,.1f} s, {args.documents / seconds:,.0f} documents/s"
     )
     print(
-        f"peak RSS, whole process tree: {_gib(memory.peak_total_kib)} "
+        f"peak RSS, whole process tree: {gib(memory.peak_total_kib)} "
         f"(at {memory.peak_total_at:,.0f} s; at most {memory.most_processes} processes)"
     )
     timeline = " ".join(f"{kib / 2**20:.2f}" for kib in memory.timeline())
     print(f"  tree RSS by tenth of the run, GiB: {timeline}")
     single = memory.peak_single_command.split(" -m ")[-1][:60]
-    print(f"peak RSS, largest process:    {_gib(memory.peak_single_kib)} ({single})")
+    print(f"peak RSS, largest process:    {gib(memory.peak_single_kib)} ({single})")
     print(
         f"SDK worker processes: {len(memory.sdk_workers)} started, "
         f"at most {memory.most_sdk_workers} at a time"

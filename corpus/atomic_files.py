@@ -19,6 +19,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 Compression = Literal["none", "gz", "zst"]
+TEMPORARY_PREFIX = ".tmp-"
+"""A file being written is named this prefix + its final name; a killed run may leave one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ def write_atomically(
 ) -> WrittenFile:
     """Calls `write(handle)` to fill `directory/name`, compressed as asked; returns its record."""
     final = posixpath.join(directory, name)
-    temporary = posixpath.join(directory, f".tmp-{name}")
+    temporary = posixpath.join(directory, TEMPORARY_PREFIX + name)
     # UNCOMPRESSED: Beam would otherwise compress by the temporary name's extension.
     with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         writer = _DigestingWriter(handle)
@@ -77,3 +79,15 @@ def write_atomically(
                 write(compressed)
     FileSystems.rename([temporary], [final])
     return WrittenFile(name, writer.size, writer.digest.hexdigest())
+
+
+def write_text(path: str, text: str) -> str:
+    """Writes `text` as UTF-8 to `path` atomically (complete or absent); returns the path."""
+    directory, name = posixpath.split(path)
+    write_atomically(directory, name, lambda handle: handle.write(text.encode("utf-8")))
+    return path
+
+
+def is_temporary(path: str) -> bool:
+    """Whether `path` names a file still being written (or left behind by a killed run)."""
+    return posixpath.basename(path).startswith(TEMPORARY_PREFIX)

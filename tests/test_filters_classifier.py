@@ -200,7 +200,7 @@ def test_tiny_synthetic_model(synthetic_model: Path) -> None:
     spam = document(["激安!今すぐ登録!送料無料!", "★クーポン配布中★最安値!"])
     assert classifier.removal(prose) is None
     assert classifier.removal(spam) == "FastTextClassifier(label=bad,threshold=0.5)"
-    model = load_model(synthetic_model)
+    model = load_model(str(synthetic_model))
     assert sorted(model.get_labels()) == ["__label__bad", "__label__good"]
     good = FastTextClassifier(model=synthetic_model, label="good", threshold=0.5)
     for doc in (prose, spam):

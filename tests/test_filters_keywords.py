@@ -85,7 +85,7 @@ def test_builtin_lists_come_from_the_installed_hojichar_package() -> None:
     sizes = {}
     for name, file_name in BUILTIN_LISTS.items():
         path = keyword_list_path(name)
-        assert path == HOJICHAR_DICT / file_name
+        assert Path(path) == HOJICHAR_DICT / file_name
         lines = (HOJICHAR_DICT / file_name).read_text(encoding="utf-8").split("\n")
         distinct = list(dict.fromkeys(w.strip() for w in lines if w.strip()))
         assert list(read_keywords(name)) == distinct

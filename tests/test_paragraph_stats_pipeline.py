@@ -101,6 +101,7 @@ def test_the_stage_attaches_statistics_to_every_live_paragraph(documents, rows, 
     stats = run_stage_on(documents, scratch / "stage")
     out = scratch / "stage" / "paragraph_stats"
     assert stats["outcome"] == {"kept": len(documents)}
+    assert stats["records_read"] == len(documents)
     assert stats["paragraphs"] == {
         "live": sum(len(d.live_paragraphs) for d in documents),
         "distinct": len(rows),

@@ -77,7 +77,9 @@ def test_funnel_matches_the_stage_files(run_output: Path, report: dict) -> None:
         assert row["records_read"] == stats["records_read"]
         drops = {d["reason"]: d["count"] for d in row["drops"]}
         assert drops == {k: v for k, v in stats["outcome"].items() if k != "kept"}
-        assert row["kept"] + sum(drops.values()) == row["records_read"]
+        dead = {d["reason"]: d["count"] for d in row["dead_lettered"]}
+        assert dead == stats.get("dead_lettered", {})
+        assert row["kept"] + sum(drops.values()) + sum(dead.values()) == row["records_read"]
     assert funnel["web/extract"]["records_read"] == 82  # the sample WARC's records
     for label in ("web/extract", "web/filter"):
         assert funnel[label]["documents"] == rows("documents-*.parquet", run_output / label)
@@ -157,6 +159,11 @@ def test_a_count_that_does_not_add_up_is_flagged(run_output: Path, tmp_path: Pat
     stats["outcome"]["kept"] += 1
     stats["records_read"] += 1
     (copy / "web" / "filter" / "stats.json").write_text(json.dumps(stats))
+    # A dead letter that stats.json does not count.
+    letters = copy / "web" / "tokenize" / "dead_letters"
+    letters.mkdir()
+    letter = {"file": "x.parquet", "offset": 0, "reason": "lost", "error": ""}
+    (letters / "dead_letters-00000-of-00001.jsonl").write_text(json.dumps(letter) + "\n")
     funnel = collect(str(copy))["funnel"]
     assert not funnel["consistent"]
     failed = sorted(check["name"] for check in funnel["checks"] if not check["ok"])
@@ -164,6 +171,7 @@ def test_a_count_that_does_not_add_up_is_flagged(run_output: Path, tmp_path: Pat
         "web/dedup: records read = web/filter kept",
         "web/filter: kept = rows written",
         "web/filter: records read = web/paragraph_stats kept",
+        "web/tokenize: dead-lettered lost = rows in dead_letters/",
     ]
 
 

@@ -16,9 +16,10 @@ from corpus.pipelines.dead_letters import WriteDeadLetters
 from corpus.pipelines.document_io import WriteDocuments
 from corpus.pipelines.runner import make_pipeline
 from corpus.pipelines.sources import ReadSource
-from corpus.pipelines.stage_stats import WriteStageStats
+from corpus.pipelines.stage_stats import WriteStageStats, accounted
 from corpus.schema import Document
 from corpus.sources import make_reader
+from corpus.sources.records import Unreadable
 from tests.test_sources_jsonl import CONTENT
 from tests.test_sources_wikipedia import DUMP
 
@@ -45,9 +46,13 @@ def output_files(directory: Path) -> dict[str, bytes]:
     }
 
 
-def plain_outcomes(reader: str, paths: list[str], options: dict) -> Counter:
+def plain_accounting(reader: str, paths: list[str], options: dict) -> tuple[Counter, Counter]:
+    """(outcomes, dead-lettered reasons) of reading `paths` with the reader alone."""
     results = [r for path in paths for r in make_reader(reader, options).read(path)]
-    return Counter("kept" if isinstance(r, Document) else r.reason for r in results)
+    dead = [r for r in results if isinstance(r, Unreadable)]
+    ended = [r for r in results if not isinstance(r, Unreadable)]
+    outcomes = Counter("kept" if isinstance(r, Document) else r.reason for r in ended)
+    return outcomes, Counter(r.reason for r in dead)
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +71,12 @@ def jsonl_runs(tmp_path_factory) -> dict:
 
 def test_every_line_is_accounted_for_once(jsonl_runs):
     stats = jsonl_runs["one"]
-    expected = plain_outcomes("jsonl", jsonl_runs["files"], JSONL_OPTIONS)
-    assert stats["outcome"] == dict(expected)
+    outcomes, dead_lettered = plain_accounting("jsonl", jsonl_runs["files"], JSONL_OPTIONS)
+    assert stats["outcome"] == dict(outcomes)
+    assert stats["dead_lettered"] == dict(dead_lettered)
     assert stats["outcome"]["kept"] == 4
-    assert stats["records_read"] == 2 * 13
+    assert sum(stats["dead_lettered"].values()) == 2 * 9
+    assert stats["records_read"] == 2 * 13 == accounted(stats)
     assert jsonl_runs["two"] == stats
 
 
@@ -105,7 +112,9 @@ def test_the_same_bytes_with_one_or_two_workers(jsonl_runs):
 
 def test_a_wikipedia_dump(fixtures, tmp_path: Path):
     stats = read_source("wikipedia", [str(fixtures / DUMP)], {}, tmp_path, workers=1)
-    assert stats["outcome"] == {"kept": 189, "namespace": 34, "redirect": 15, "truncated_file": 1}
+    assert stats["outcome"] == {"kept": 189, "namespace": 34, "redirect": 15}
+    assert stats["dead_lettered"] == {"truncated_file": 1}
+    assert stats["records_read"] == 189 + 34 + 15 + 1
     table = pq.read_table(tmp_path / "documents-00000-of-00001.parquet", columns=["id", "source"])
     assert table.num_rows == 189 and set(table.column("source").to_pylist()) == {"jawiki"}
 

@@ -589,3 +589,20 @@ def test_decode_payload_keeps_what_it_cannot_decode():
     cut = gzip.compress(payload)[:5000]
     decoded = decode_payload(cut, {"content-encoding": "gzip"}, 100_000)
     assert len(decoded) > 4000 and payload.startswith(decoded)
+
+
+def test_a_member_that_decompresses_to_megabytes_is_followed_by_the_next():
+    # More than 1 MB out of one 64 KB feed: zlib stops at the output limit, and at the
+    # member's end CPython leaves the next member in unconsumed_tail and unused_data both.
+    def record(uri: str, body: bytes) -> bytes:
+        head = f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: {uri}\r\n"
+        return (head + f"Content-Length: {len(body)}\r\n\r\n").encode() + body + b"\r\n\r\n"
+
+    first = gzip.compress(record("http://a.test/", b"x" * 3_000_000), mtime=0)
+    second = gzip.compress(record("http://b.test/", b"small"), mtime=0)
+    items = read(first + second, max_body_bytes=4_000_000)
+    assert failures(items) == []
+    assert [(r.target_uri, r.offset, len(r.body)) for r in records(items)] == [
+        ("http://a.test/", 0, 3_000_000),
+        ("http://b.test/", len(first), 5),
+    ]

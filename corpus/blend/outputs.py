@@ -7,7 +7,7 @@ import json
 import posixpath
 from collections.abc import Sequence
 
-from corpus.atomic_files import write_atomically
+from corpus.atomic_files import write_text
 from corpus.blend.megatron_args import WeightedPrefix, data_path_text, per_split_data_args
 from corpus.blend.report import report_dict, report_markdown
 from corpus.blend.selection import BlendSelection
@@ -16,13 +16,6 @@ DATA_PATH_FILE = "data_path.txt"
 PER_SPLIT_FILE = "per_split_data_args.json"
 REPORT_JSON = "blend_report.json"
 REPORT_MARKDOWN = "blend_report.md"
-
-
-def write_text(path: str, text: str) -> str:
-    """Writes `text` as UTF-8 to `path` atomically (complete or absent); returns the path."""
-    directory, name = posixpath.split(path)
-    write_atomically(directory, name, lambda handle: handle.write(text.encode("utf-8")))
-    return path
 
 
 def _json(value: object) -> str:

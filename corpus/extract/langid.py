@@ -2,7 +2,8 @@
 
 The model lives in a per-process cache keyed by its path, never in the identifier itself,
 so an identifier pickles as just that path (Beam ships DoFns by pickling) and every copy
-in a worker process shares one loaded model.
+in a worker process shares one loaded model. The path may be on any Beam file system
+(gs://, s3://): such a model is copied to the machine first (corpus.model_files).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fasttext
+
+from corpus.model_files import is_file, local_path
 
 # Characters of each text that are classified: fastText's cost is linear in its input
 # (0.46 ms for 2,000 characters here, 3.6 ms for 20,000). A longer text is sampled in
@@ -59,7 +62,7 @@ def bundled_model_path() -> str:
 
 @functools.cache
 def _load_model(path: str) -> fasttext.FastText._FastText:
-    return fasttext.load_model(path)
+    return fasttext.load_model(local_path(path))
 
 
 class LanguageIdentifier:
@@ -67,7 +70,7 @@ class LanguageIdentifier:
 
     def __init__(self, model_path: str | None = None) -> None:
         path = bundled_model_path() if model_path is None else model_path
-        if not Path(path).is_file():
+        if not is_file(path):
             raise FileNotFoundError(f"fastText language-ID model not found: {path}")
         self.model_path = path
 

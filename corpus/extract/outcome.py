@@ -1,7 +1,10 @@
 """What became of each WARC record: kept, or dropped for exactly one reason.
 
 The extraction stage's accounting rests on this: every record read ends in exactly
-one `Outcome`, so records read = kept + the sum of all drop counts.
+one `Outcome`, or as a dead letter when it cannot be read (`corrupt_gzip`,
+`bad_record_header`, `truncated_file`, ... from the reader) or its processing raised
+(`extraction_error`), so records read = kept + the sum of all drop counts + the sum of
+dead-lettered records.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ from enum import StrEnum
 
 class Outcome(StrEnum):
     KEPT = "kept"
-    CORRUPT_RECORD = "corrupt_record"
-    """An unreadable stretch of a WARC file (bad gzip, bad header, cut-off file)."""
     NOT_RESPONSE = "not_response"
     """warcinfo, request, metadata, revisit ... records."""
     NON_200 = "non_200"
@@ -29,7 +30,6 @@ class Outcome(StrEnum):
     """No text left after extraction."""
     NESTING_TOO_DEEP = "nesting_too_deep"
     TIMEOUT = "timeout"
-    EXTRACTION_ERROR = "extraction_error"
 
 
 DROPS = tuple(o for o in Outcome if o is not Outcome.KEPT)

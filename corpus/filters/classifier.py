@@ -9,12 +9,13 @@ bigrams. On the hand-labelled mC4-ja paragraphs of the test fixtures this scored
 or better than Sudachi or MeCab words (see training.py), and needs no segmenter.
 
 A model is loaded once per process, shared by every filter that names it, and never pickled.
+Its path may be on any Beam file system (gs://, s3://): such a model is copied to the
+machine first (corpus.model_files).
 """
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 import fasttext
@@ -22,12 +23,13 @@ from fasttext.FastText import model_name
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from corpus.filters.base import DocumentFilter
+from corpus.model_files import FilePath, is_file, local_path
 from corpus.schema import Document
 
 LABEL_PREFIX = "__label__"
 """fastText's default label prefix, which `corpus train-classifier` uses."""
 
-_models: dict[Path, Any] = {}
+_models: dict[str, Any] = {}
 _models_lock = threading.Lock()
 
 
@@ -36,13 +38,13 @@ def fasttext_tokens(text: str) -> str:
     return " ".join(char for char in text if not char.isspace())
 
 
-def load_model(path: Path) -> Any:
+def load_model(path: str) -> Any:
     """The supervised fastText model at `path`, loaded once per process; ValueError naming
     the path if it is not one."""
     with _models_lock:
         if path not in _models:
             try:
-                model = fasttext.load_model(str(path))
+                model = fasttext.load_model(local_path(path))
             except ValueError as error:
                 raise ValueError(f"{path} is not a fastText model: {error}") from None
             if model.f.getArgs().model != model_name.supervised:
@@ -68,8 +70,8 @@ class FastTextClassifier(DocumentFilter):
     """Removes a document when the model's probability of `label` for its live text is
     `threshold` or more.
 
-    - model: path of a supervised fastText model trained by `corpus train-classifier` (it must
-      exist: a config error otherwise).
+    - model: path of a supervised fastText model trained by `corpus train-classifier` (local,
+      gs://, s3://; it must exist: a config error otherwise).
     - label: the label whose probability is compared, with or without fastText's `__label__`
       prefix (`bad` or `__label__bad`); a config error if the model has no such label.
     - threshold: in [0, 1]; a document goes when P(label) >= threshold, so 0 removes every
@@ -82,7 +84,7 @@ class FastTextClassifier(DocumentFilter):
     single paragraphs: fastText averages its token vectors, so length matters little.
     Reason e.g. `FastTextClassifier(label=bad,threshold=0.9)`."""
 
-    model: Path
+    model: FilePath
     # `label` is the YAML key; the attribute has another name, as Filter.label is the filter's
     # name with its parameters.
     class_label: str = Field(alias="label", min_length=1)
@@ -91,8 +93,8 @@ class FastTextClassifier(DocumentFilter):
 
     @field_validator("model")
     @classmethod
-    def _model_is_a_file(cls, path: Path) -> Path:
-        if not path.is_file():
+    def _model_is_a_file(cls, path: str) -> str:
+        if not is_file(path):
             raise ValueError(f"fastText model {path} does not exist or is not a file")
         return path
 

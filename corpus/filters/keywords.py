@@ -8,8 +8,9 @@ The `list:` parameter names a built-in list or a file path. Built-in lists are H
 read from the installed `hojichar` package (`hojichar/dict/*.txt`, the lists Uzushio copied
 for LLM-jp corpus v2): `adult`, `discrimination`, `violence`, `advertisement`,
 `header_footer`. A name is looked up among the built-ins first; anything else must be an
-existing file. Lists are read when the filter is built, so a wrong name or path is a config
-error, and the keywords travel with the filter to remote workers.
+existing file, local or on any Beam file system (gs://, s3://; corpus.model_files). Lists
+are read when the filter is built, so a wrong name or path is a config error, and the
+keywords travel with the filter to remote workers.
 
 Matching is Uzushio's trie scan: at each position the longest keyword starting there is
 taken and the scan resumes after it; where none starts, it moves on one character. Matches
@@ -31,6 +32,7 @@ from typing import Any, Literal
 from pydantic import PrivateAttr, field_validator
 
 from corpus.filters.base import DocumentFilter
+from corpus.model_files import is_file, local_path
 from corpus.schema import Document
 
 BUILTIN_LISTS = {
@@ -46,27 +48,27 @@ KATAKANA_CHAR = "[ァ-ヴー]"
 KATAKANA_WORD = re.compile(f"{KATAKANA_CHAR}+")
 
 
-def keyword_list_path(name: str) -> Path:
+def keyword_list_path(name: str) -> str:
     """The file of a built-in list name or a path; ValueError naming it when there is none."""
     if name in BUILTIN_LISTS:
-        path = Path(str(files("hojichar") / "dict" / BUILTIN_LISTS[name]))
-        if not path.is_file():
+        path = str(files("hojichar") / "dict" / BUILTIN_LISTS[name])
+        if not is_file(path):
             raise ValueError(f"built-in keyword list {name!r} is missing from hojichar: {path}")
         return path
-    path = Path(name)
-    if not path.is_file():
+    if not is_file(name):
         builtins = ", ".join(BUILTIN_LISTS)
         raise ValueError(
             f"keyword list {name!r} is neither a built-in list ({builtins}) nor an existing file"
         )
-    return path
+    return name
 
 
 @functools.cache
 def read_keywords(name: str) -> tuple[str, ...]:
     """The distinct keywords of a list, in file order (read once per process)."""
     path = keyword_list_path(name)
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").split("\n"))
+    text = Path(local_path(path)).read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.split("\n"))
     keywords = tuple(dict.fromkeys(k for k in lines if k and not k.startswith(COMMENT_PREFIX)))
     if not keywords:
         raise ValueError(f"keyword list {name!r} ({path}) holds no keywords")

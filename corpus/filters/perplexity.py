@@ -9,7 +9,8 @@ probabilities (at most 1,024) are left out of that mean, so a few unknown names 
 not condemn good prose. Perplexity is 10^(-score).
 
 The model is the user's: an ARPA file or a KenLM binary, trained on text segmented the same
-way (`segmenter`, `split_mode`), given by path; nothing is downloaded. It is loaded once per
+way (`segmenter`, `split_mode`), given by path (local, gs://, s3://: a remote model is copied
+to the machine first, corpus.model_files); nothing else is downloaded. It is loaded once per
 process, shared by every KenLM filter of the chain and never pickled. The word scores of a
 paragraph are kept for the next filters of the same thread, so the four KenLM tiers of the
 LLM-jp chain segment and score each paragraph once.
@@ -20,12 +21,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
-from pathlib import Path
 
 import kenlm
 from pydantic import Field, field_validator
 
 from corpus.filters.base import Filter, HighLowFilter, ParagraphFilter
+from corpus.model_files import FilePath, is_file, local_path
 from corpus.schema import Document
 from corpus.text.segmenter import SegmenterKind, SudachiMode, WordSegmenter
 
@@ -38,17 +39,17 @@ MIN_OUTLIERS = 1e-3
 RECENT_PARAGRAPHS = 4096
 """Paragraph scores kept per thread for the next KenLM filters: more than a document's."""
 
-_models: dict[Path, kenlm.Model] = {}
+_models: dict[str, kenlm.Model] = {}
 _models_lock = threading.Lock()
 
 
-def _shared_model(path: Path) -> kenlm.Model:
+def _shared_model(path: str) -> kenlm.Model:
     """The model at `path`, loaded once per process (a real one is gigabytes)."""
     with _models_lock:
         if path not in _models:
             config = kenlm.Config()
             config.show_progress = False
-            _models[path] = kenlm.Model(str(path), config)
+            _models[path] = kenlm.Model(local_path(path), config)
         return _models[path]
 
 
@@ -106,7 +107,7 @@ class _ThreadScorers(threading.local):
     thread-safe, Beam runs bundles on several threads."""
 
     def __init__(self) -> None:
-        self.scorers: dict[tuple[Path, str, str], _ParagraphScorer] = {}
+        self.scorers: dict[tuple[str, str, str], _ParagraphScorer] = {}
 
 
 _thread_scorers = _ThreadScorers()
@@ -115,7 +116,8 @@ _thread_scorers = _ThreadScorers()
 class KenLMFilter(Filter):
     """Parameters shared by the KenLM filters.
 
-    - model: path of the KenLM model (ARPA or KenLM binary); a config error if it is not a file.
+    - model: path of the KenLM model (ARPA or KenLM binary; local, gs://, s3://); a config
+      error if it is not a file.
     - segmenter: `sudachi` (Uzushio's; sudachidict-core) or `fugashi` (MeCab + unidic-lite);
       it must be the one the model's training text was segmented with.
     - split_mode: Sudachi split mode A, B or C (Uzushio uses Sudachi's default, C); fugashi
@@ -124,15 +126,15 @@ class KenLMFilter(Filter):
       score (at most 1,024); below 0.001 none are (LLM-jp v2: 0.1)."""
 
     abstract = True
-    model: Path
+    model: FilePath
     segmenter: SegmenterKind = "sudachi"
     split_mode: SudachiMode = "C"
     outliers: float = Field(default=0.0, ge=0.0, lt=1.0)
 
     @field_validator("model")
     @classmethod
-    def _model_is_a_file(cls, path: Path) -> Path:
-        if not path.is_file():
+    def _model_is_a_file(cls, path: str) -> str:
+        if not is_file(path):
             raise ValueError(f"KenLM model {path} does not exist or is not a file")
         return path
 

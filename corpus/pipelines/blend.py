@@ -46,6 +46,7 @@ from corpus.blend.selection import (
     first_boundary,
 )
 from corpus.config import DocumentOrder
+from corpus.pipelines.document_io import CountRecordsRead
 from corpus.pipelines.sharded_write import stable_shard
 from corpus.tokenize.manifest import TokenizerRecord, write_manifest
 from corpus.tokenize.token_shards import (
@@ -300,7 +301,8 @@ class WriteBlend(beam.PTransform):
     Megatron shards in `SOURCE/` (sized by `tokens_per_shard`, ordered by `order` and
     `seed` as the tokenize stage orders them), each source's `manifest.json`,
     `data_path.txt`, `per_split_data_args.json` and the blend report. Returns the
-    `((kind, name), count)` pairs of the blend's stats.
+    `((kind, name), count)` pairs of the blend's stats: its records are the token shards'
+    documents, read (from the footers) = kept + not_selected.
 
     `token_files` pairs each Parquet token shard with its source's name (the blend's);
     `tokenizer` is the one every source was tokenized with (it sets the Megatron dtype).
@@ -352,4 +354,6 @@ class WriteBlend(beam.PTransform):
             | "WriteOutputs"
             >> beam.Map(_write_outputs, selection, directory, per_shard, tokenizer, provenance)
         )
-        return copies[COUNTS]
+        paths = [path for _, path in self.token_files]
+        read = pbegin | "CountRead" >> CountRecordsRead(paths)
+        return (copies[COUNTS], read) | "AllCounts" >> beam.Flatten()

@@ -12,8 +12,9 @@
 Only fingerprints (a few hundred bytes a document) cross a shuffle; documents go from
 their input file to their output file on one worker. Each step keeps its choice with a
 combiner, so no step gathers the corpus, a cluster or a key's copies on one worker. The
-accounting counts this run's documents between the steps:
-read = kept + url_duplicate + exact_duplicate + near_duplicate.
+accounting counts this run's fingerprints between the steps (fingerprinted = kept +
+url_duplicate + exact_duplicate + near_duplicate) and the records read apart, from the
+input files' footers.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ from corpus.pipelines.dedup_files import (
     WriteKept,
     remove_work_files,
 )
+from corpus.pipelines.document_io import CountRecordsRead
 from corpus.pipelines.exact_dedup import DeduplicateBy
 from corpus.pipelines.minhash_dedup import MinHashDeduplicate, VerifyEdges
 
 
-def _outcome_counts(_, read: int, *after_steps: tuple[str, int]) -> list:
+def _outcome_counts(_, fingerprinted: int, *after_steps: tuple[str, int]) -> list:
     """((kind, name), count) pairs: what each step removed, and what is left."""
-    counts, before = [], read
+    counts, before = [], fingerprinted
     for name, after in after_steps:
         counts.append((("outcome", name), before - after))
         before = after
@@ -98,7 +100,9 @@ class DeduplicateDocuments(beam.PTransform):
                 verify = VerifyEdges(read_payloads, minhash.threshold)
             steps.append(("near_duplicate", MinHashDeduplicate(verify)))
 
-        read = beam.pvalue.AsSingleton(current | "CountRead" >> beam.combiners.Count.Globally())
+        fingerprinted = beam.pvalue.AsSingleton(
+            current | "CountFingerprinted" >> beam.combiners.Count.Globally()
+        )
         after_steps = []
         for name, step in steps:
             fingerprints = fingerprints | name >> step
@@ -109,11 +113,13 @@ class DeduplicateDocuments(beam.PTransform):
                 | f"Name_{name}" >> beam.Map(lambda n, name=name: (name, n))
             )
             after_steps.append(beam.pvalue.AsSingleton(count))
-        counts = (
+        outcomes = (
             pbegin
             | "Start" >> beam.Create([None])
-            | "Outcomes" >> beam.FlatMap(_outcome_counts, read, *after_steps)
+            | "Outcomes" >> beam.FlatMap(_outcome_counts, fingerprinted, *after_steps)
         )
+        records_read = pbegin | "CountRead" >> CountRecordsRead(files.inputs)
+        counts = (outcomes, records_read) | "Counts" >> beam.Flatten()
         written = (
             fingerprints
             | "KeptCurrent" >> beam.Filter(_is_current)

@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator
 
 import apache_beam as beam
 import pyarrow.parquet as pq
+from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
+from corpus.pipelines.stage_stats import RECORDS_READ
 from corpus.schema import DOCUMENT_SCHEMA, Document, document_key
 
 DOCUMENTS_PREFIX = "documents"
@@ -28,6 +30,33 @@ class ReadDocuments(beam.PTransform):
             | "Patterns" >> beam.Create(self.patterns)
             | "ReadParquet" >> beam.io.ReadAllFromParquet()
             | "ToDocument" >> beam.Map(Document.from_row)
+        )
+
+
+def parquet_rows(paths: list[str]) -> int:
+    """Rows in Parquet files, from their footers (no data is read)."""
+    total = 0
+    for path in paths:
+        with FileSystems.open(path) as handle:
+            total += pq.ParquetFile(handle).metadata.num_rows
+    return total
+
+
+class CountRecordsRead(beam.PTransform):
+    """Parquet file patterns -> one `((RECORDS_READ, "rows"), rows)` pair per matched file:
+    the records a stage reads, counted from the footers, apart from decoding them."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        super().__init__()
+        self.patterns = patterns
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        return (
+            pbegin
+            | "Patterns" >> beam.Create(self.patterns)
+            | "Match" >> fileio.MatchAll()
+            | "FooterRows"
+            >> beam.Map(lambda metadata: ((RECORDS_READ, "rows"), parquet_rows([metadata.path])))
         )
 
 

@@ -8,7 +8,10 @@ A WARC file is the unit of work: one worker reads it from start to end (files ar
 split, as in Uzushio) and the steps after reading are fused with it, so no record body
 crosses the network. (Spreading the candidates over workers once more before parsing was
 measured: it bought nothing with several files per worker, and a crawl has thousands.)
-Every record ends as exactly one outcome tally; broken input also goes to dead letters.
+Every item the reader yields (a record, or a stretch of the file it could not read), and
+every file that cannot be read, is counted as read where it enters; each then ends as
+exactly one outcome tally, or as a dead letter (with its reason tallied) when it is broken
+input or breaks the code.
 """
 
 from __future__ import annotations
@@ -25,13 +28,14 @@ from corpus.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.outcome import Outcome
 from corpus.extract.triage import Candidate, triage
-from corpus.pipelines.dead_letters import dead_letter
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
+from corpus.pipelines.stage_stats import OUTCOME, RECORDS_READ, Tally
 from corpus.schema import Document
-from corpus.warc.reader import ReadFailure, read_warc
+from corpus.warc.reader import ReadFailure, WarcRecord, read_warc
 
-TALLIES = "tallies"
-DEAD_LETTERS = "dead_letters"
+UNREADABLE_FILE = "unreadable_file"
+EXTRACTION_ERROR = "extraction_error"
+"""A record whose triage or extraction raised: a bug or an input the code cannot handle."""
 
 
 class ReadAndTriage(beam.DoFn):
@@ -46,27 +50,30 @@ class ReadAndTriage(beam.DoFn):
         try:
             with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
                 for item in read_warc(stream, path, max_body_bytes=self.config.max_record_bytes):
+                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "records"))
                     yield from self.triaged(item)
         except Exception as error:  # the reader is robust; this is the last line of defence
-            yield beam.pvalue.TaggedOutput(
-                DEAD_LETTERS, dead_letter(path, -1, "unreadable_file", repr(error))
-            )
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", Outcome.CORRUPT_RECORD))
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "files"))
+            letter = dead_letter(path, -1, UNREADABLE_FILE, repr(error))
+            yield from emit_dead_letter(letter, self.tally)
 
-    def triaged(self, item) -> Iterable:
+    def triaged(self, item: WarcRecord | ReadFailure) -> Iterable:
         if isinstance(item, ReadFailure):
-            yield beam.pvalue.TaggedOutput(
-                DEAD_LETTERS, dead_letter(item.file, item.offset, item.reason, item.error)
-            )
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", Outcome.CORRUPT_RECORD))
+            letter = dead_letter(item.file, item.offset, item.reason, item.error)
+            yield from emit_dead_letter(letter, self.tally)
             return
         if item.truncated:
             yield beam.pvalue.TaggedOutput(TALLIES, self.tally("flag", "truncated"))
-        result = triage(item, self.config)
+        try:
+            result = triage(item, self.config)
+        except Exception as error:  # one bad record must never stop the file: record it
+            letter = dead_letter(item.file, item.offset, EXTRACTION_ERROR, repr(error))
+            yield from emit_dead_letter(letter, self.tally)
+            return
         if isinstance(result, Candidate):
             yield result
         else:
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", result))
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, result))
 
 
 class ExtractFromCandidate(beam.DoFn):
@@ -84,20 +91,15 @@ class ExtractFromCandidate(beam.DoFn):
         try:
             result = self.extractor.extract(candidate)
         except Exception as error:  # one bad page must never stop the job: record it
-            yield beam.pvalue.TaggedOutput(
-                DEAD_LETTERS,
-                dead_letter(
-                    candidate.warc_file,
-                    candidate.warc_offset,
-                    Outcome.EXTRACTION_ERROR,
-                    repr(error),
-                ),
+            letter = dead_letter(
+                candidate.warc_file, candidate.warc_offset, EXTRACTION_ERROR, repr(error)
             )
-            result = Outcome.EXTRACTION_ERROR
+            yield from emit_dead_letter(letter, self.tally)
+            return
         if isinstance(result, Document):
             yield result
             result = Outcome.KEPT
-        yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", result))
+        yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, result))
 
     def teardown(self) -> None:
         if self.extractor is not None:

@@ -3,6 +3,7 @@
 documents -> apply the filter chain (one chain per worker, set up once)
   -> kept: removed paragraphs dropped        -> tallies: kept / the removal reason
   -> removed (debug mode): written partitioned by reason, removed paragraphs marked
+  -> a document that breaks a filter: a dead letter, tallied as dead-lettered
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from typing import Any, NamedTuple
 import apache_beam as beam
 
 from corpus.filters.chain import FilterChain
-from corpus.pipelines.dead_letters import dead_letter
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
+from corpus.pipelines.stage_stats import KEPT, OUTCOME, Tally
 from corpus.schema import Document
 
-TALLIES = "tallies"
 REMOVED = "removed"
-DEAD_LETTERS = "dead_letters"
 FILTER_ERROR = "filter_error"
 
 
@@ -42,15 +41,14 @@ class ApplyFilterChain(beam.DoFn):
             letter = dead_letter(
                 document.warc_file, document.warc_offset, FILTER_ERROR, f"{document.id}: {error!r}"
             )
-            yield beam.pvalue.TaggedOutput(DEAD_LETTERS, letter)
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", FILTER_ERROR))
+            yield from emit_dead_letter(letter, self.tally)
             return
         if result.removed_by:
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", result.removed_by))
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, result.removed_by))
             if self.debug:
                 yield beam.pvalue.TaggedOutput(REMOVED, result)
             return
-        yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", "kept"))
+        yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, KEPT))
         yield dataclasses.replace(result, paragraphs=result.live_paragraphs)
 
 

@@ -43,8 +43,14 @@ import pyarrow as pa
 from corpus.dedup.near_duplicates import bucket_pairs, candidate_keys, paragraph_key, range_splits
 from corpus.dedup.simhash import simhash128
 from corpus.pipelines.connected_components import ConnectedComponents
-from corpus.pipelines.document_io import DOCUMENTS_PREFIX, read_document_file
+from corpus.pipelines.document_io import (
+    DOCUMENTS_PREFIX,
+    CountRecordsRead,
+    parquet_rows,
+    read_document_file,
+)
 from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
+from corpus.pipelines.stage_stats import KEPT, OUTCOME
 from corpus.schema import DOCUMENT_SCHEMA, Document
 
 STATS_PREFIX = "paragraph_stats"
@@ -58,7 +64,6 @@ STATS_SCHEMA = pa.schema(
     ]
 )
 REFS = "refs"
-DOCUMENTS = "documents"
 SAMPLE_SIZE = 10_000
 """Distinct paragraphs sampled for the range split points."""
 BUCKET_MEMBERS = 50_000
@@ -155,8 +160,7 @@ class ParagraphStatistics(beam.PTransform):
 
 class _ReadParagraphs(beam.DoFn):
     """Input file index -> (text, 1) per live paragraph; on the `refs` output
-    (key, file index) once per distinct live paragraph of the file; on the `documents`
-    output one None per document read."""
+    (key, file index) once per distinct live paragraph of the file."""
 
     def __init__(self, files: list[str]) -> None:
         self.files = files
@@ -164,7 +168,6 @@ class _ReadParagraphs(beam.DoFn):
     def process(self, index: int) -> Iterable:
         keys = set()
         for document in read_document_file(self.files[index]):
-            yield beam.pvalue.TaggedOutput(DOCUMENTS, None)
             for paragraph in document.paragraphs:
                 if paragraph.live:
                     yield paragraph.text, 1
@@ -184,13 +187,14 @@ def _frequencies_by_file(element: tuple[str, dict]) -> Iterable[tuple[int, tuple
 
 class _AttachToFile(beam.DoFn):
     """(input file index, its paragraphs' frequencies) -> the file's documents with their
-    paragraphs' exact_freq and near_freq, written to the output file of the same index."""
+    paragraphs' exact_freq and near_freq, written to the output file of the same index;
+    on the `kept` output the `((outcome, kept), rows)` it wrote, from the file's footer."""
 
     def __init__(self, files: list[str], output: str) -> None:
         self.files = files
         self.output = output
 
-    def process(self, element: tuple[int, Iterable[tuple | None]]) -> Iterable[str]:
+    def process(self, element: tuple[int, Iterable[tuple | None]]) -> Iterable:
         index, frequencies = element
         found = {key: (exact, near) for key, exact, near in filter(None, frequencies)}
         documents = (
@@ -198,7 +202,9 @@ class _AttachToFile(beam.DoFn):
         )
         name = shard_name(DOCUMENTS_PREFIX, index, len(self.files), "parquet")
         fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
-        yield write_records(posixpath.join(self.output, name), fmt, documents)
+        path = write_records(posixpath.join(self.output, name), fmt, documents)
+        yield path
+        yield beam.pvalue.TaggedOutput(KEPT, ((OUTCOME, KEPT), parquet_rows([path])))
 
     @staticmethod
     def attached(document: Document, found: dict[str, tuple[int, int]]) -> Document:
@@ -217,7 +223,9 @@ class ParagraphStatisticsStage(beam.PTransform):
     Reads each input file, computes the statistics over its live paragraphs (plus the
     `(text, exact_freq)` pairs of `earlier` statistics, to merge runs), and writes each
     input file again with every live paragraph's frequencies attached, documents in input
-    order. Only paragraphs' texts and places cross a shuffle, never whole documents."""
+    order. Only paragraphs' texts and places cross a shuffle, never whole documents.
+    Records read are the input files' rows and kept the output files' rows, both from the
+    footers: every document read is written again."""
 
     def __init__(self, files: list[str], output: str, earlier: list[str]) -> None:
         super().__init__()
@@ -231,7 +239,7 @@ class ParagraphStatisticsStage(beam.PTransform):
             indices
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadParagraphs"
-            >> beam.ParDo(_ReadParagraphs(self.files)).with_outputs(REFS, DOCUMENTS, main="counts")
+            >> beam.ParDo(_ReadParagraphs(self.files)).with_outputs(REFS, main="counts")
         )
         earlier = (
             pbegin
@@ -254,11 +262,13 @@ class ParagraphStatisticsStage(beam.PTransform):
             (per_file, every_file)
             | "WithEveryFile" >> beam.Flatten()
             | "GroupByFile" >> beam.GroupByKey()
-            | "AttachToFile" >> beam.ParDo(_AttachToFile(self.files, self.output))
+            | "AttachToFile"
+            >> beam.ParDo(_AttachToFile(self.files, self.output)).with_outputs(KEPT, main="paths")
         )
         counts = (
-            read[DOCUMENTS] | "CountDocuments" >> beam.Map(lambda _: (("outcome", "kept"), 1)),
+            pbegin | "CountRead" >> CountRecordsRead(self.files),
+            written[KEPT],
             read.counts | "CountLive" >> beam.Map(lambda _: (("paragraphs", "live"), 1)),
             rows | "CountDistinct" >> beam.Map(lambda _: (("paragraphs", "distinct"), 1)),
         ) | "Counts" >> beam.Flatten()
-        return written, rows, counts
+        return written.paths, rows, counts

@@ -9,19 +9,29 @@ With named sources, in order: each source's document stages (a reader source fir
 `read`s its files into documents) under `OUTPUT/SOURCE/STAGE/`; the shared tokenizer,
 trained on a sample of every source when none is configured (`OUTPUT/tokenizer/`); each
 source's `tokenize`; then the blend (`OUTPUT/blend/`) from every source's token shards.
+
+A run owns its output directory: it writes `OUTPUT/run.json` (its config and input files)
+first, and `_SUCCESS` into each step's directory once the step has succeeded. The same
+command run again on that directory (after a kill, say) keeps every complete step, clears
+and redoes the others, and writes the report; another run's results are refused unless
+asked to overwrite them. Every file is written under a temporary name and renamed, so a
+file under its final name is always whole.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
+import sys
 import time
 from collections.abc import Callable
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 import apache_beam as beam
+from apache_beam.io.filesystem import FileMetadata
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.atomic_files import is_temporary, write_text
 from corpus.config import WARC_READER, ConfigError, RunConfig, SourceConfig
 from corpus.dedup.signature_file import check_compatible
 from corpus.pipelines.blend import WriteBlend
@@ -29,6 +39,7 @@ from corpus.pipelines.dead_letters import WriteDeadLetters
 from corpus.pipelines.dedup import DeduplicateDocuments
 from corpus.pipelines.dedup_files import DedupFiles
 from corpus.pipelines.document_io import (
+    CountRecordsRead,
     ReadDocuments,
     WriteDocuments,
     documents_glob,
@@ -52,27 +63,100 @@ READ_STAGE = "read"
 """The first step of a reader source: its files -> documents."""
 TOKENIZER_DIR = "tokenizer"
 BLEND_DIR = "blend"
+RUN_FILE = "run.json"
+"""Identifies the run that owns an output directory: its command, config and input files."""
+COMPLETE_FILE = "_SUCCESS"
+"""Written into a step's directory last, once the step's work has succeeded."""
 
 
-def check_inputs(patterns: list[str]) -> None:
-    """Every input pattern must match at least one file, before any work starts."""
+def check_inputs(patterns: list[str], key: str = "inputs") -> list[FileMetadata]:
+    """Every input pattern must match at least one file, before any work starts; returns
+    the files matched, pattern by pattern, each pattern's in path order."""
+    matched = []
     for pattern, result in zip(patterns, FileSystems.match(patterns), strict=True):
         if not result.metadata_list:
-            raise ConfigError(f"inputs: {pattern!r} matches no file")
+            raise ConfigError(f"{key}: {pattern!r} matches no file")
+        matched += sorted(result.metadata_list, key=attrgetter("path"))
+    return matched
+
+
+def files_under(directory: str) -> list[str]:
+    """Every file under `directory`, at any depth (none when it does not exist)."""
+    return [m.path for m in FileSystems.match([posixpath.join(directory, "**")])[0].metadata_list]
 
 
 def prepare_output(directory: str, overwrite: bool) -> None:
     """Refuse to mix two runs' results in one directory unless asked to overwrite."""
-    if not FileSystems.exists(directory):
-        return
-    previous = FileSystems.match([posixpath.join(directory, "**")])[0].metadata_list
+    previous = files_under(directory)
     if not previous:
         return
     if not overwrite:
         raise ConfigError(
             f"output: {directory} already holds results; pass --overwrite to replace them"
         )
-    FileSystems.delete([m.path for m in previous])
+    FileSystems.delete(previous)
+
+
+def input_patterns(config: RunConfig) -> dict[str, list[str]]:
+    """The run's input globs by the config key that lists them."""
+    if config.sources is None:
+        return {"inputs": config.inputs}
+    return {f"sources.{name}.inputs": source.inputs for name, source in config.sources.items()}
+
+
+def run_identity(config: RunConfig, command: str) -> dict:
+    """What `run.json` holds: the command (`run`, or a stage's name), the validated config
+    and every input file it matches, with its size; raises ConfigError, naming the key, for
+    a pattern that matches nothing. `output` is left out (it is where the file lies), so
+    one config run into two directories writes the same `run.json` in both."""
+    files = [
+        {"path": m.path, "bytes": m.size_in_bytes}
+        for key, patterns in input_patterns(config).items()
+        for m in check_inputs(patterns, key)
+    ]
+    return {
+        "command": command,
+        "config": config.model_dump(mode="json", exclude={"output"}),
+        "inputs": files,
+    }
+
+
+def differing_keys(earlier: dict, identity: dict) -> list[str]:
+    """The keys in which two `run.json` differ, config sections by name (`config.filter`)."""
+    keys = []
+    for key in sorted(earlier.keys() | identity.keys()):
+        old, new = earlier.get(key), identity.get(key)
+        if key == "config" and isinstance(old, dict) and isinstance(new, dict):
+            keys += [
+                f"config.{k}" for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
+            ]
+        elif old != new:
+            keys.append(key)
+    return keys
+
+
+def claim_output(directory: str, identity: dict, overwrite: bool) -> None:
+    """Makes `directory` the run's own: writes `identity` there as `run.json`. A directory
+    that holds the same `run.json` is a restarted run's, kept as it is to resume; other
+    results (another run's `run.json`, or none) are refused unless `overwrite`, which
+    deletes them. Temporary files a killed run left behind are not results."""
+    path = posixpath.join(directory, RUN_FILE)
+    existing = files_under(directory)
+    if any(not is_temporary(p) for p in existing) and not overwrite:
+        if not FileSystems.exists(path):
+            held = f"results that no {RUN_FILE} claims"
+        else:
+            earlier = read_json(path)
+            if earlier == identity:
+                return
+            differences = ", ".join(differing_keys(earlier, identity))
+            held = f"another run's results ({RUN_FILE} differs in {differences})"
+        raise ConfigError(
+            f"output: {directory} already holds {held}; pass --overwrite to replace them"
+        )
+    if existing:
+        FileSystems.delete(existing)
+    write_text(path, json.dumps(identity, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def removal_partition(document: Document) -> str:
@@ -127,7 +211,8 @@ def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, 
         posixpath.join(out, REMOVED_DIR), documents_per_shard, removal_partition
     )
     _ = filtered.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
-    _ = filtered.tallies | "WriteStats" >> WriteStageStats(out)
+    read = pipeline | "CountRead" >> CountRecordsRead(inputs)
+    _ = filtered.tallies | "WriteStats" >> WriteStageStats(out, read)
 
 
 def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
@@ -145,7 +230,8 @@ def build_tokenize(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig
     documents = pipeline | "Read" >> ReadDocuments(inputs)
     provenance = config.model_dump(mode="json")
     counts = documents | "Tokenize" >> TokenizeDocuments(config.tokenize, out, provenance)
-    _ = counts | "WriteStats" >> WriteCounts(out)
+    read = pipeline | "CountRead" >> CountRecordsRead(inputs)
+    _ = (counts, read) | "AllCounts" >> beam.Flatten() | "WriteStats" >> WriteCounts(out)
 
 
 StageBuilder = Callable[[beam.Pipeline, list[str], RunConfig, str], None]
@@ -158,9 +244,36 @@ STAGE_BUILDERS: dict[str, StageBuilder] = {
 }
 
 
-def read_stats(directory: str) -> dict:
-    with FileSystems.open(posixpath.join(directory, STATS_FILE)) as handle:
+def read_json(path: str) -> dict:
+    with FileSystems.open(path) as handle:
         return json.loads(handle.read())
+
+
+def read_stats(directory: str) -> dict:
+    return read_json(posixpath.join(directory, STATS_FILE))
+
+
+def stage_pipeline(
+    stage: str, inputs: list[str], config: RunConfig, directory: str
+) -> Callable[[beam.Pipeline], None]:
+    build = STAGE_BUILDERS[stage]
+    return lambda pipeline: build(pipeline, inputs, config, directory)
+
+
+def execute(
+    inputs: list[str],
+    directory: str,
+    beam_args: list[str],
+    build: Callable[[beam.Pipeline], object],
+) -> None:
+    """Checks `inputs`, runs the pipeline `build` makes (it writes `directory` and its
+    `stats.json`) and reports its end."""
+    check_inputs(inputs)
+    pipeline = make_pipeline(beam_args)
+    build(pipeline)
+    started = time.monotonic()
+    pipeline.run().wait_until_finish()
+    stage_finished(directory, read_stats(directory), time.monotonic() - started)
 
 
 def run_stage(
@@ -171,31 +284,50 @@ def run_stage(
     beam_args: list[str],
     overwrite: bool,
 ) -> dict:
-    """Runs one stage on `inputs` (WARC globs, or the previous stage's Parquet glob)."""
-    build = STAGE_BUILDERS[stage]
-    return run_pipeline(
-        inputs, directory, beam_args, overwrite, lambda p: build(p, inputs, config, directory)
-    )
+    """Runs one stage on `inputs` (WARC globs, or the previous stage's Parquet glob) into
+    `directory`, which must hold no results unless `overwrite`; returns its statistics.
+    The stage alone: no `run.json`, no completion mark (`run_single_stage` writes both)."""
+    prepare_output(directory, overwrite)
+    execute(inputs, directory, beam_args, stage_pipeline(stage, inputs, config, directory))
+    return read_stats(directory)
+
+
+def run_single_stage(stage: str, config: RunConfig, beam_args: list[str], overwrite: bool) -> dict:
+    """`corpus STAGE`: the stage on `config.inputs` into `config.output`, owned as a run's
+    output is (`claim_output`): run again, a complete output is kept, an incomplete one
+    redone. Returns the stage's statistics."""
+    claim_output(config.output, run_identity(config, stage), overwrite)
+    build = stage_pipeline(stage, config.inputs, config, config.output)
+    return run_pipeline(config.inputs, config.output, beam_args, build)
 
 
 def run_pipeline(
     inputs: list[str],
     directory: str,
     beam_args: list[str],
-    overwrite: bool,
     build: Callable[[beam.Pipeline], object],
+    overwrite: bool = False,
 ) -> dict:
-    """Checks `inputs`, clears `directory`, runs the pipeline `build` makes and returns the
-    `stats.json` it writes there."""
-    check_inputs(inputs)
-    prepare_output(directory, overwrite)
-    pipeline = make_pipeline(beam_args)
-    build(pipeline)
-    started = time.monotonic()
-    pipeline.run().wait_until_finish()
-    stats = read_stats(directory)
-    stage_finished(directory, stats, time.monotonic() - started)
-    return stats
+    """Runs the pipeline `build` makes on `inputs` as a step of a run (`run_step`: kept if an
+    earlier attempt completed it); returns the `stats.json` it wrote in `directory`."""
+    run_step(directory, lambda: execute(inputs, directory, beam_args, build), overwrite)
+    return read_stats(directory)
+
+
+def run_step(directory: str, work: Callable[[], object], overwrite: bool = False) -> None:
+    """One step of a run whose output is claimed (`claim_output`): `work` fills `directory`,
+    then `COMPLETE_FILE` is written there, last. A directory already complete is kept as it
+    is unless `overwrite`; anything else in it (an unfinished attempt's files) is deleted
+    first, but a `run.json` at its top (a single-stage command's output is its stage's)."""
+    if FileSystems.exists(posixpath.join(directory, COMPLETE_FILE)) and not overwrite:
+        print(f"{directory}: complete, kept", file=sys.stderr, flush=True)
+        return
+    identity = posixpath.join(directory, RUN_FILE)
+    leftovers = [path for path in files_under(directory) if path != identity]
+    if leftovers:
+        FileSystems.delete(leftovers)
+    work()
+    write_text(posixpath.join(directory, COMPLETE_FILE), "")
 
 
 def run_stages(
@@ -204,14 +336,14 @@ def run_stages(
     output: str,
     config: RunConfig,
     beam_args: list[str],
-    overwrite: bool,
 ) -> tuple[dict[str, dict], list[str] | None]:
     """Runs `stages` in order under `output`: each stage's statistics by name, and the
     last stage's documents (None when a stage kept nothing, which ends the run early)."""
     stats = {}
     for stage in stages:
         directory = posixpath.join(output, stage)
-        stats[stage] = run_stage(stage, inputs, directory, config, beam_args, overwrite)
+        build = stage_pipeline(stage, inputs, config, directory)
+        stats[stage] = run_pipeline(inputs, directory, beam_args, build)
         inputs = documents_of(directory)
         if inputs is None:
             break  # nothing kept: the later stages would have no input
@@ -225,14 +357,15 @@ def documents_of(directory: str) -> list[str] | None:
 
 
 def run(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict[str, dict]:
-    """Runs every configured stage in order (per source, then the blend, with `sources`);
-    returns each stage's statistics by name (`SOURCE/STAGE` with `sources`)."""
+    """Runs every configured stage in order (per source, then the blend, with `sources`)
+    into `config.output`, which the run claims (`claim_output`): restarted, it keeps the
+    steps an earlier attempt completed and redoes the others. Returns each stage's
+    statistics by name (`SOURCE/STAGE` with `sources`)."""
+    claim_output(config.output, run_identity(config, "run"), overwrite)
     if config.sources is None:
-        stats, _ = run_stages(
-            config.stages, config.inputs, config.output, config, beam_args, overwrite
-        )
+        stats, _ = run_stages(config.stages, config.inputs, config.output, config, beam_args)
     else:
-        stats = run_sources(config, beam_args, overwrite)
+        stats = run_sources(config, beam_args)
     # Imported here: the report imports this module, and only a whole run needs matplotlib.
     from corpus.report.write import write_report
 
@@ -240,7 +373,7 @@ def run(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict[str, d
     return stats
 
 
-def run_sources(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict[str, dict]:
+def run_sources(config: RunConfig, beam_args: list[str]) -> dict[str, dict]:
     """Every source's document stages, the shared tokenizer, every source's tokenize stage
     and the blend, in that order."""
     stats = {}
@@ -255,32 +388,31 @@ def run_sources(config: RunConfig, beam_args: list[str], overwrite: bool) -> dic
                 inputs,
                 directory,
                 beam_args,
-                overwrite,
                 lambda p, n=name, s=source, d=directory: build_read(p, n, s, config, d),
             )
             inputs = documents_of(directory)
         document_stages = [stage for stage in source.stages if stage != "tokenize"]
         if inputs is not None:
             source_stats, inputs = run_stages(
-                document_stages, inputs, output, source_config, beam_args, overwrite
+                document_stages, inputs, output, source_config, beam_args
             )
             stats.update({f"{name}/{stage}": s for stage, s in source_stats.items()})
         if inputs is not None and "tokenize" in source.stages:
             to_tokenize[name] = (inputs, source_config)
     tokenize = config.tokenize
     if to_tokenize and tokenize.model is None:
-        model = posixpath.join(config.output, TOKENIZER_DIR, MODEL_FILE)
+        directory = posixpath.join(config.output, TOKENIZER_DIR)
+        model = posixpath.join(directory, MODEL_FILE)
         documents = [pattern for inputs, _ in to_tokenize.values() for pattern in inputs]
-        run_train_tokenizer(documents, model, config, beam_args, overwrite)
+        run_step(directory, lambda: train_tokenizer_model(documents, model, config, beam_args))
         tokenize = tokenize.model_copy(update={"model": model})
     for name, (inputs, source_config) in to_tokenize.items():
         directory = posixpath.join(config.output, name, "tokenize")
         tokenize_config = source_config.model_copy(update={"tokenize": tokenize})
-        stats[f"{name}/tokenize"] = run_stage(
-            "tokenize", inputs, directory, tokenize_config, beam_args, overwrite
-        )
+        build = stage_pipeline("tokenize", inputs, tokenize_config, directory)
+        stats[f"{name}/tokenize"] = run_pipeline(inputs, directory, beam_args, build)
     if config.blend is not None:
-        stats[BLEND_DIR] = run_blend(config, beam_args, overwrite)
+        stats[BLEND_DIR] = run_blend(config, beam_args)
     return stats
 
 
@@ -288,15 +420,17 @@ def shared_tokenizer(directories: list[str]) -> TokenizerRecord:
     """The tokenizer every tokenize directory's manifest names; they must agree."""
     records = set()
     for directory in directories:
-        with FileSystems.open(posixpath.join(directory, MANIFEST_FILE)) as handle:
-            records.add(TokenizerRecord(**json.loads(handle.read())["tokenizer"]))
+        records.add(
+            TokenizerRecord(**read_json(posixpath.join(directory, MANIFEST_FILE))["tokenizer"])
+        )
     if len({record.sha256 for record in records}) != 1:
         raise ConfigError(f"blend: the sources were tokenized with different models: {records}")
     return min(records, key=lambda record: record.model)
 
 
-def run_blend(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict:
-    """Every source's Parquet token shards -> the blend under OUTPUT/blend/."""
+def run_blend(config: RunConfig, beam_args: list[str], overwrite: bool = False) -> dict:
+    """Every source's Parquet token shards -> the blend under OUTPUT/blend/, a step of the
+    run (`run_step`: redone if `overwrite`)."""
     token_files = []
     tokenized = []
     for name in config.sources:
@@ -323,18 +457,25 @@ def run_blend(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict:
         [path for _, path in token_files],
         directory,
         beam_args,
-        overwrite,
         lambda p: p | "Blend" >> write | "WriteStats" >> WriteCounts(directory),
+        overwrite,
     )
 
 
 def run_train_tokenizer(
     inputs: list[str], model_path: str, config: RunConfig, beam_args: list[str], overwrite: bool
 ) -> None:
-    """Trains a SentencePiece model (`config.tokenize.train`) on documents Parquet files."""
-    check_inputs(inputs)
+    """`corpus train-tokenizer`: an existing model is refused unless `overwrite`."""
     if FileSystems.exists(model_path) and not overwrite:
         raise ConfigError(f"output: {model_path} exists; pass --overwrite to replace it")
+    train_tokenizer_model(inputs, model_path, config, beam_args)
+
+
+def train_tokenizer_model(
+    inputs: list[str], model_path: str, config: RunConfig, beam_args: list[str]
+) -> None:
+    """Trains a SentencePiece model (`config.tokenize.train`) on documents Parquet files."""
+    check_inputs(inputs)
     pipeline = make_pipeline(beam_args)
     _ = (
         pipeline

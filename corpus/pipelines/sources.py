@@ -5,8 +5,9 @@
 
 As in the extraction stage, a file is the unit of work: one worker reads it, streaming,
 and nothing is split, so a Wikipedia dump or a large Parquet file never sits in memory.
-Every record ends as one outcome tally (`kept`, or the reason it was skipped or could
-not be read: see each reader); unreadable input also goes to dead letters.
+Every item a reader yields, and every file that cannot be read on, is counted as read;
+each ends as one outcome tally (`kept`, or the reason it was skipped: see each reader) or,
+when it could not be read, as a dead letter with its reason tallied as dead-lettered.
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from typing import Any, NamedTuple
 import apache_beam as beam
 from apache_beam.io import fileio
 
-from corpus.pipelines.dead_letters import dead_letter
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
+from corpus.pipelines.stage_stats import KEPT, OUTCOME, RECORDS_READ, Tally
 from corpus.schema import Document
 from corpus.sources import make_reader
 from corpus.sources.records import UNREADABLE_FILE, Skipped, SourceReader
-
-TALLIES = "tallies"
-DEAD_LETTERS = "dead_letters"
 
 
 class ReadSourceFile(beam.DoFn):
@@ -37,19 +35,19 @@ class ReadSourceFile(beam.DoFn):
     def process(self, path: str) -> Iterable:
         try:
             for item in self.reader.read(path):
+                yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "records"))
                 if isinstance(item, Document):
                     yield item
-                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", "kept"))
-                    continue
-                if not isinstance(item, Skipped):
+                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, KEPT))
+                elif isinstance(item, Skipped):
+                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, item.reason))
+                else:
                     letter = dead_letter(item.file, item.position, item.reason, item.error)
-                    yield beam.pvalue.TaggedOutput(DEAD_LETTERS, letter)
-                yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", item.reason))
+                    yield from emit_dead_letter(letter, self.tally)
         except Exception as error:  # the readers do not raise; this is the last line of defence
-            yield beam.pvalue.TaggedOutput(
-                DEAD_LETTERS, dead_letter(path, -1, UNREADABLE_FILE, repr(error))
-            )
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("outcome", UNREADABLE_FILE))
+            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "files"))
+            letter = dead_letter(path, -1, UNREADABLE_FILE, repr(error))
+            yield from emit_dead_letter(letter, self.tally)
 
 
 class SourceRead(NamedTuple):

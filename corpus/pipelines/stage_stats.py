@@ -4,6 +4,14 @@ Each DoFn emits one `(kind, name)` tally per event (`("outcome", "kept")`, ...),
 stage emits `((kind, name), count)` pairs; they are summed with a combiner (no grouping on
 one worker) and written once as `stats.json`.
 Being pipeline output, the file is the same on every runner, unlike runner metrics.
+
+Every stage counts the records it reads where they enter it, apart from what becomes of
+them, so that the accounting equation is a check, not a tautology:
+
+    records_read == kept + the sum of the drop reasons + the sum of dead_lettered
+
+`outcome` holds kept and the drop reasons; `dead_lettered` the records written to
+`dead_letters/`, by reason (they are not also outcomes).
 """
 
 from __future__ import annotations
@@ -12,10 +20,16 @@ import json
 import posixpath
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from corpus.atomic_files import write_text
+
 STATS_FILE = "stats.json"
+RECORDS_READ = "records_read"
+"""The kind of the tallies (or counts) of records entering a stage; summed into one number."""
+OUTCOME = "outcome"
+KEPT = "kept"
+DEAD_LETTERED = "dead_lettered"
 
 
 class Tally:
@@ -34,18 +48,25 @@ class Tally:
 
 
 def summarise(counts: dict[tuple[str, str], int]) -> dict:
-    """{"outcome": {...}, "flag": {...}, "records_read": N} with sorted keys."""
-    summary: dict = {}
+    """{"records_read": N, "outcome": {...}, "dead_lettered": {...}, "flag": {...}, ...}
+    with sorted keys; `records_read` is the sum of every `RECORDS_READ` count."""
+    summary: dict = {RECORDS_READ: 0}
     for (kind, name), count in sorted(counts.items()):
-        summary.setdefault(kind, {})[name] = count
-    summary["records_read"] = sum(summary.get("outcome", {}).values())
+        if kind == RECORDS_READ:
+            summary[RECORDS_READ] += count
+        else:
+            summary.setdefault(kind, {})[name] = count
     return summary
 
 
+def accounted(stats: dict) -> int:
+    """What a stage's `stats.json` says became of its records: kept + drops + dead-lettered.
+    Equal to `stats["records_read"]` when nothing was lost."""
+    return sum(stats.get(OUTCOME, {}).values()) + sum(stats.get(DEAD_LETTERED, {}).values())
+
+
 def _write_json(summary: dict, path: str) -> str:
-    with FileSystems.create(path) as handle:
-        handle.write(json.dumps(summary, indent=2, sort_keys=True).encode("utf-8") + b"\n")
-    return path
+    return write_text(path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
 
 
 class WriteCounts(beam.PTransform):
@@ -66,15 +87,16 @@ class WriteCounts(beam.PTransform):
 
 
 class WriteStageStats(beam.PTransform):
-    """Counts `(kind, name)` tallies, one per event, and writes them as `stats.json`."""
+    """Counts `(kind, name)` tallies, one per event, and writes them as `stats.json`, with
+    the `((kind, name), count)` pairs of `counts` when given (records read, counted apart)."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, counts: beam.PCollection | None = None) -> None:
         super().__init__()
         self.directory = directory
+        self.counts = counts
 
     def expand(self, tallies: beam.PCollection) -> beam.PCollection:
-        return (
-            tallies
-            | "One" >> beam.Map(lambda tally: (tally, 1))
-            | "Write" >> WriteCounts(self.directory)
-        )
+        ones = tallies | "One" >> beam.Map(lambda tally: (tally, 1))
+        if self.counts is not None:
+            ones = (ones, self.counts) | "WithCounts" >> beam.Flatten()
+        return ones | "Write" >> WriteCounts(self.directory)

@@ -8,7 +8,8 @@ a number needs, a batch of `BATCH_ROWS` rows at a time:
 - each source's last documents stage (the corpus): host, charset, date, source and
   `cluster_size` too;
 - token shards: `source` and `num_tokens`; paragraph statistics: the frequencies and text;
-- filter debug output: the first rows of each reason only, for samples.
+- filter debug output: the first rows of each reason only, for samples;
+- dead letters: each line's reason, a line at a time (to check them against stats.json).
 
 Histograms have fixed bins, top lists are bounded Misra-Gries counters (`top_counts`) and
 per-source and per-year tables have one row per source or year, so memory does not grow
@@ -21,6 +22,7 @@ report does not show them.
 from __future__ import annotations
 
 import heapq
+import json
 import posixpath
 import re
 from collections import Counter
@@ -33,10 +35,11 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
+from corpus.pipelines.document_io import parquet_rows
 from corpus.pipelines.run import BLEND_DIR
 from corpus.report.funnel import funnel
 from corpus.report.histogram import Histogram
-from corpus.report.run_outputs import StageOutput, find_stages, parquet_rows, read_json
+from corpus.report.run_outputs import StageOutput, find_stages, read_json
 from corpus.report.top_counts import TopCounts
 from corpus.warc.naming import CC_DUMP
 
@@ -100,6 +103,16 @@ def sample_rows(paths: list[str], limit: int) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def dead_letter_reasons(stage: StageOutput) -> dict[str, int]:
+    """Rows of the stage's dead letter files by reason, read a line at a time."""
+    reasons: Counter[str] = Counter()
+    for path in stage.dead_letter_files:
+        with FileSystems.open(path) as handle:
+            for line in handle:
+                reasons[json.loads(line)["reason"]] += 1
+    return dict(reasons)
 
 
 def removed_samples(stage: StageOutput) -> list[dict]:
@@ -329,6 +342,7 @@ def collect(run_directory: str) -> dict:
     removed = [
         sample for stage in stages if stage.removed_files for sample in removed_samples(stage)
     ]
+    dead_letters = {stage.label: dead_letter_reasons(stage) for stage in stages}
     blend = blend_report(run_directory)
     top_paragraphs = sorted(collector.top_paragraphs, key=lambda entry: (-entry[0], entry[1]))
     return {
@@ -340,6 +354,7 @@ def collect(run_directory: str) -> dict:
             collector.stage_characters,
             collector.stage_tokens,
             removed,
+            dead_letters,
         ),
         "sources": sources(collector, blend),
         "blend": blend,

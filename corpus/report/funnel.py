@@ -1,12 +1,12 @@
-"""The funnel: what each stage read, kept and dropped by reason, and the checks that the
-counts agree: within a stage's `stats.json`, with the files the stage wrote, and with the
-stage before it."""
+"""The funnel: what each stage read, kept, dropped and dead-lettered by reason, and the
+checks that the counts agree: within a stage's `stats.json` (read = kept + drops +
+dead-lettered), with the files the stage wrote (documents, dead letters, removed
+documents), and with the stage before it."""
 
 from __future__ import annotations
 
+from corpus.pipelines.stage_stats import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
 from corpus.report.run_outputs import StageOutput
-
-KEPT = "kept"
 
 
 def check(name: str, expected: int, actual: int) -> dict:
@@ -19,22 +19,26 @@ def stage_row(
     characters: dict[str, int],
     tokens: dict[str, int],
 ) -> dict:
-    outcomes = stage.stats.get("outcome", {})
+    outcomes = stage.stats.get(OUTCOME, {})
     counters = {
         kind: values
         for kind, values in sorted(stage.stats.items())
-        if kind not in ("outcome", "records_read") and isinstance(values, dict)
+        if kind not in (OUTCOME, DEAD_LETTERED, RECORDS_READ) and isinstance(values, dict)
     }
     return {
         "label": stage.label,
         "source_dir": stage.source_dir,
         "stage": stage.stage,
-        "records_read": stage.stats.get("records_read", 0),
+        "records_read": stage.stats.get(RECORDS_READ, 0),
         "kept": outcomes.get(KEPT, 0),
         "drops": [
             {"reason": reason, "count": count}
             for reason, count in sorted(outcomes.items())
             if reason != KEPT
+        ],
+        "dead_lettered": [
+            {"reason": reason, "count": count}
+            for reason, count in sorted(stage.stats.get(DEAD_LETTERED, {}).items())
         ],
         "counters": counters,
         "documents": documents.get(stage.label),
@@ -43,13 +47,28 @@ def stage_row(
     }
 
 
-def stage_checks(row: dict, previous: dict | None, stats: dict, shards: int | None) -> list[dict]:
-    """`shards`: the tokens in the stage's token shards, if it wrote any."""
+def stage_checks(
+    row: dict, previous: dict | None, stats: dict, shards: int | None, dead_letters: dict[str, int]
+) -> list[dict]:
+    """`shards`: the tokens in the stage's token shards, if it wrote any; `dead_letters`:
+    the rows of its `dead_letters/` files by reason."""
     label = row["label"]
-    dropped = sum(drop["count"] for drop in row["drops"])
     checks = [
-        check(f"{label}: records read = kept + dropped", row["records_read"], row["kept"] + dropped)
+        check(
+            f"{label}: records read = kept + dropped + dead-lettered",
+            row["records_read"],
+            accounted(stats),
+        )
     ]
+    counted = {entry["reason"]: entry["count"] for entry in row["dead_lettered"]}
+    for reason in sorted(counted.keys() | dead_letters.keys()):
+        checks.append(
+            check(
+                f"{label}: dead-lettered {reason} = rows in dead_letters/",
+                counted.get(reason, 0),
+                dead_letters.get(reason, 0),
+            )
+        )
     if row["documents"] is not None:
         checks.append(check(f"{label}: kept = rows written", row["kept"], row["documents"]))
     if previous is not None:
@@ -72,8 +91,10 @@ def funnel(
     characters: dict[str, int],
     tokens: dict[str, int],
     removed: list[dict],
+    dead_letters: dict[str, dict[str, int]],
 ) -> dict:
-    """`removed` holds, per stage and reason with debug output, the rows written there."""
+    """`removed` holds, per stage and reason with debug output, the rows written there;
+    `dead_letters`, per stage label, the rows of its dead letter files by reason."""
     rows = []
     checks = []
     previous: dict | None = None
@@ -81,7 +102,8 @@ def funnel(
         row = stage_row(stage, documents, characters, tokens)
         same_source = previous is not None and previous["source_dir"] == stage.source_dir
         shards = tokens.get(stage.label)
-        checks += stage_checks(row, previous if same_source else None, stage.stats, shards)
+        letters = dead_letters.get(stage.label, {})
+        checks += stage_checks(row, previous if same_source else None, stage.stats, shards, letters)
         drops = {drop["reason"]: drop["count"] for drop in row["drops"]}
         for entry in removed:
             if entry["stage"] == stage.label:

@@ -60,6 +60,10 @@ def _funnel(funnel: dict) -> str:
             [f"  dropped: {d['reason']}", None, d["count"], None, None, None]
             for d in stage["drops"]
         ]
+        rows += [
+            [f"  dead-lettered: {d['reason']}", None, d["count"], None, None, None]
+            for d in stage["dead_lettered"]
+        ]
     table = _table(["Stage", "Read", "Kept", "Rows written", "Characters", "Tokens"], rows)
     failed = [c for c in funnel["checks"] if not c["ok"]]
     if failed:

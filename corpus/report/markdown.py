@@ -39,6 +39,10 @@ def render_markdown(report: dict) -> str:
         rows += [
             [f"- dropped: {d['reason']}", None, d["count"], None, None] for d in stage["drops"]
         ]
+        rows += [
+            [f"- dead-lettered: {d['reason']}", None, d["count"], None, None]
+            for d in stage["dead_lettered"]
+        ]
     lines += _table(["Stage", "Read", "Kept", "Characters", "Tokens"], rows)
     failed = [c for c in funnel["checks"] if not c["ok"]]
     if failed:

@@ -12,10 +12,10 @@ import posixpath
 from dataclasses import dataclass
 from typing import get_args
 
-import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import RunConfig
+from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
 from corpus.pipelines.paragraph_stats import STATS_PREFIX
 from corpus.pipelines.run import BLEND_DIR, READ_STAGE
@@ -37,15 +37,6 @@ def matching(pattern: str) -> list[str]:
 def read_json(path: str) -> dict:
     with FileSystems.open(path) as handle:
         return json.loads(handle.read())
-
-
-def parquet_rows(paths: list[str]) -> int:
-    """Rows in Parquet files, from their footers (no data is read)."""
-    total = 0
-    for path in paths:
-        with FileSystems.open(path) as handle:
-            total += pq.ParquetFile(handle).metadata.num_rows
-    return total
 
 
 @dataclass(frozen=True)
@@ -72,6 +63,10 @@ class StageOutput:
     @property
     def paragraph_statistics_files(self) -> list[str]:
         return matching(posixpath.join(self.path, STATS_PREFIX, f"{STATS_PREFIX}-*.parquet"))
+
+    @property
+    def dead_letter_files(self) -> list[str]:
+        return matching(posixpath.join(self.path, DEAD_LETTERS_DIR, "*.jsonl"))
 
     @property
     def removed_files(self) -> list[str]:

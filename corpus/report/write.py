@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus.blend.outputs import write_text
+from corpus.atomic_files import write_text
 from corpus.report.collect import collect
 from corpus.report.html import render_html
 from corpus.report.markdown import render_markdown

@@ -6,10 +6,10 @@ Every record a reader meets ends as exactly one of:
 - `Skipped(reason)`: left out by rule (a redirect, a page outside the article namespace,
   an empty text); counted under its reason,
 - `Unreadable(file, position, reason, error)`: input that could not become a document (a
-  line that is not JSON, a text that is not a string, a file cut short); counted under its
-  reason and written as a dead letter with where it was.
+  line that is not JSON, a text that is not a string, a file cut short); written as a dead
+  letter with where it was and counted as dead-lettered under its reason.
 
-so that records read = kept + the sum of all reasons, as in the extraction stage.
+so that records read = kept + skipped + dead-lettered, as in the extraction stage.
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ def check_split(split: str) -> None:
 def split_paragraphs(text: str, split: ParagraphSplit) -> list[Paragraph]:
     """The non-empty paragraphs of `text` (see `ParagraphSplit`). `blank_lines` drops blank
     lines and trailing whitespace but keeps a paragraph's leading indentation; `lines`
-    strips each line."""
+    strips each line. NUL characters are removed first: they are never text, and C tools
+    downstream (Megatron's preprocessing, some tokenizers) stop at them."""
+    text = text.replace("\0", "")
     return [Paragraph(part) for part in _SPLITTERS[split](text) if part]
 
 

@@ -237,7 +237,11 @@ class _GzipChunks:
             except zlib.error as error:
                 self._decompressor = None
                 raise _CorruptGzip(self._member, f"gzip member: {error}") from None
-            self._raw.rewind(len(decompressor.unconsumed_tail) + len(decompressor.unused_data))
+            # At the end of a member, the input after it is in unused_data, and CPython may
+            # leave the same bytes in unconsumed_tail too (when max_length cut a previous
+            # call short): counting both rewound too far, into an endless loop.
+            left = decompressor.unused_data if decompressor.eof else decompressor.unconsumed_tail
+            self._raw.rewind(len(left))
             chunk = _Chunk(self._member, self._produced, out)
             self._produced += len(out)
             if decompressor.eof:

@@ -1,0 +1,141 @@
+"""Determinism: the quickstart run (configs/sample.yaml: the sample WARC through every stage,
+the sample JSON Lines source, a tokenizer trained on both, the blend and the report) writes
+the same bytes on one worker as on two, every file included.
+
+A run's files name its own directory (manifests the tokenizer model, `data_path.txt` the
+shards, the report its run directory), so every quickstart run of a session writes to one
+place, one run after the other, and is compared by the sha256 of each file. A rerun on the
+same worker count is tests/test_restart.py's: the run killed in its first step is redone
+from the start and compared with the same reference run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpus.atomic_files import is_temporary
+
+REPO = Path(__file__).resolve().parents[1]
+STEPS = [
+    "blend",
+    "encyclopedia/read",
+    "encyclopedia/tokenize",
+    "tokenizer",
+    "web/dedup",
+    "web/extract",
+    "web/filter",
+    "web/paragraph_stats",
+    "web/tokenize",
+]
+"""Every step of the quickstart, each marked complete by its `_SUCCESS`."""
+
+
+def quickstart_command(output: Path, workers: int) -> list[str]:
+    """`corpus run configs/sample.yaml` into `output`, run from the repository root."""
+    return [
+        sys.executable,
+        "-m",
+        "corpus.cli",
+        "run",
+        "configs/sample.yaml",
+        "--set",
+        f"output={output}",
+        f"--direct_num_workers={workers}",
+    ]
+
+
+def run_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every quickstart run of the session writes, one after the other (its parent
+    directory holds their logs)."""
+    place = tmp_path_factory.getbasetemp() / "quickstart"
+    place.mkdir(exist_ok=True)
+    return place / "sample"
+
+
+def output_digests(directory: Path) -> dict[str, str]:
+    """The sha256 of every file under `directory`, by its path there."""
+    return {
+        path.relative_to(directory).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def differences(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
+    """The paths missing from `actual`, extra in it, or with other bytes."""
+    return sorted(
+        path for path in expected.keys() | actual.keys() if expected.get(path) != actual.get(path)
+    )
+
+
+def run_to_end(command: list[str], log: Path) -> str:
+    """Runs `command` from the repository root; returns its output, failing with it when
+    the command fails."""
+    with log.open("wb") as handle:
+        code = subprocess.run(command, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT).returncode
+    printed = log.read_text(errors="replace")
+    assert code == 0, printed[-3000:]
+    return printed
+
+
+def run_quickstart(tmp_path_factory: pytest.TempPathFactory, workers: int) -> dict[str, str]:
+    """One uninterrupted quickstart run in `run_place` (removed after); its files' digests."""
+    output = run_place(tmp_path_factory)
+    assert not output.exists()
+    run_to_end(quickstart_command(output, workers), output.parent / f"workers-{workers}.log")
+    digests = output_digests(output)
+    shutil.rmtree(output)
+    return digests
+
+
+def reference_digests(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The uninterrupted quickstart run on one worker (the quicker on its few documents), run
+    once a session: its digests are kept in the session's temporary directory for every
+    module that compares with it."""
+    saved = tmp_path_factory.getbasetemp() / "quickstart-reference.json"
+    if not saved.exists():
+        saved.write_text(json.dumps(run_quickstart(tmp_path_factory, workers=1)))
+    return json.loads(saved.read_text())
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, str]]:
+    return {1: reference_digests(tmp_path_factory), 2: run_quickstart(tmp_path_factory, 2)}
+
+
+@pytest.mark.slow
+def test_one_and_two_workers_write_the_same_bytes(runs):
+    assert differences(runs[1], runs[2]) == []
+
+
+@pytest.mark.slow
+def test_the_comparison_covers_every_output_and_the_report(runs):
+    written = runs[1]
+    assert (
+        sorted(path.removesuffix("/_SUCCESS") for path in written if path.endswith("_SUCCESS"))
+        == STEPS
+    )
+    assert {
+        "run.json",
+        "report.json",
+        "report.html",
+        "report.md",
+        "tokenizer/tokenizer.model",
+        "web/extract/stats.json",
+        "web/filter/removed/reason=HiraganaRatio(low=0.1)/documents-00000-of-00001.parquet",
+        "web/dedup/signatures/signatures-00000-of-00001.parquet",
+        "web/tokenize/tokens-00000-of-00001_text_document.bin",
+        "web/tokenize/tokens-00000-of-00001_text_document.idx",
+        "web/tokenize/text-00000-of-00001.jsonl.zst",
+        "encyclopedia/tokenize/manifest.json",
+        "blend/data_path.txt",
+        "blend/blend_report.json",
+    } <= written.keys()
+    assert [path for path in written if is_temporary(path)] == []
