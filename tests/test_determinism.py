@@ -37,8 +37,9 @@ STEPS = [
 """Every step of the quickstart, each marked complete by its `_SUCCESS`."""
 
 
-def quickstart_command(output: Path, workers: int) -> list[str]:
-    """`corpus run configs/sample.yaml` into `output`, run from the repository root."""
+def quickstart_command(output: Path, beam_args: list[str]) -> list[str]:
+    """`corpus run configs/sample.yaml` into `output` with the Beam flags `beam_args`, run
+    from the repository root."""
     return [
         sys.executable,
         "-m",
@@ -47,8 +48,13 @@ def quickstart_command(output: Path, workers: int) -> list[str]:
         "configs/sample.yaml",
         "--set",
         f"output={output}",
-        f"--direct_num_workers={workers}",
+        *beam_args,
     ]
+
+
+def local_workers(workers: int) -> list[str]:
+    """The Beam flags of the local runner with `workers` worker processes."""
+    return [f"--direct_num_workers={workers}"]
 
 
 def run_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -85,11 +91,14 @@ def run_to_end(command: list[str], log: Path) -> str:
     return printed
 
 
-def run_quickstart(tmp_path_factory: pytest.TempPathFactory, workers: int) -> dict[str, str]:
-    """One uninterrupted quickstart run in `run_place` (removed after); its files' digests."""
+def run_quickstart(
+    tmp_path_factory: pytest.TempPathFactory, beam_args: list[str], log_name: str
+) -> dict[str, str]:
+    """One uninterrupted quickstart run in `run_place` (removed after), its output logged to
+    `log_name` beside it; its files' digests."""
     output = run_place(tmp_path_factory)
     assert not output.exists()
-    run_to_end(quickstart_command(output, workers), output.parent / f"workers-{workers}.log")
+    run_to_end(quickstart_command(output, beam_args), output.parent / log_name)
     digests = output_digests(output)
     shutil.rmtree(output)
     return digests
@@ -101,13 +110,15 @@ def reference_digests(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str
     module that compares with it."""
     saved = tmp_path_factory.getbasetemp() / "quickstart-reference.json"
     if not saved.exists():
-        saved.write_text(json.dumps(run_quickstart(tmp_path_factory, workers=1)))
+        digests = run_quickstart(tmp_path_factory, local_workers(1), "workers-1.log")
+        saved.write_text(json.dumps(digests))
     return json.loads(saved.read_text())
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, str]]:
-    return {1: reference_digests(tmp_path_factory), 2: run_quickstart(tmp_path_factory, 2)}
+    two = run_quickstart(tmp_path_factory, local_workers(2), "workers-2.log")
+    return {1: reference_digests(tmp_path_factory), 2: two}
 
 
 @pytest.mark.slow

@@ -1,27 +1,22 @@
-"""The pipeline through Beam's portable path: the Job API that Spark's and Flink's job
-servers speak, served here by Beam's own Python job service, with LOOPBACK workers. The
-pipeline is serialised, staged and run the way those runners run it, and must write the
-same bytes as the local runner."""
+"""The whole quickstart run (configs/sample.yaml: both sources through every stage, the
+tokenizer trained, the blend and the report) through Beam's portable path: the Job API that
+Spark's and Flink's job servers speak, served here by Beam's own Python job service, with
+LOOPBACK workers. Every pipeline of the run is serialised, staged and run the way those
+runners run it, and must write the same bytes as the local runner, every file included."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from corpus.cli import main
+from tests.test_determinism import differences, reference_digests, run_quickstart
 
 pytestmark = pytest.mark.slow
-
-SAMPLE_WARC = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "sample.warc.gz"
-STAGES = ["extract", "paragraph_stats", "filter", "dedup"]
 
 
 def free_port() -> int:
@@ -54,35 +49,15 @@ def job_endpoint() -> Iterator[str]:
         service.wait(timeout=30)
 
 
-REPORT_FILES = {"report.html", "report.json", "report.md"}
-
-
-def output_files(directory: Path) -> dict[str, str]:
-    """The sha256 of every file the stages wrote (the run report names its directory, so
-    it is left out)."""
-    return {
-        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file() and str(p.relative_to(directory)) not in REPORT_FILES
-    }
-
-
-def test_portable_runner_writes_the_same_bytes_as_the_local_runner(job_endpoint, tmp_path):
-    portable, local = tmp_path / "portable", tmp_path / "local"
-    config = tmp_path / "run.json"
-    config.write_text(json.dumps({"inputs": [str(SAMPLE_WARC)], "output": "", "stages": STAGES}))
-    common = ["run", str(config)]
+def test_the_portable_runner_writes_the_same_bytes_as_the_local_runner(
+    job_endpoint, tmp_path_factory
+):
     portable_args = [
         "--runner=PortableRunner",
         f"--job_endpoint={job_endpoint}",
         "--environment_type=LOOPBACK",
     ]
-    assert main([*common, "--set", f"output={portable}", *portable_args]) == 0
-    assert main([*common, "--set", f"output={local}", "--direct_num_workers=2"]) == 0
-    written = output_files(portable)
-    assert written == output_files(local)
-    reports = [json.loads((d / "report.json").read_text()) for d in (portable, local)]
-    assert reports[0]["funnel"] == reports[1]["funnel"]
-    for stage in STAGES:
-        assert f"{stage}/stats.json" in written
-        assert any(name.startswith(f"{stage}/documents-") for name in written)
+    portable = run_quickstart(tmp_path_factory, portable_args, "portable.log")
+    local = reference_digests(tmp_path_factory)
+    assert differences(local, portable) == []
+    assert "blend/data_path.txt" in portable and "report.json" in portable

@@ -30,6 +30,7 @@ from corpus.tokenize.tokenizer import Tokenizer, read_model
 from tests.test_determinism import (
     REPO,
     differences,
+    local_workers,
     output_digests,
     quickstart_command,
     reference_digests,
@@ -130,7 +131,7 @@ def killed(request, tmp_path_factory, reference) -> dict:
     """The quickstart killed while writing the step `request.param`, then run again."""
     output = run_place(tmp_path_factory)
     assert not output.exists()
-    command = quickstart_command(output, workers=1)
+    command = quickstart_command(output, local_workers(1))
     log = output.parent / f"killed-{request.param.replace('/', '-')}.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
