@@ -187,8 +187,9 @@ def test_bombs_are_dropped_within_the_time_limit(fixtures):
         (record,) = read_warc(io.BytesIO(warc_record(url, pages[url])), "bomb.warc")
         started = time.monotonic()
         assert extractor.extract(triage(record, config)) == expected
-        # The parse before the walk cannot be interrupted: it is linear and well under a second.
-        assert time.monotonic() - started < TIME_LIMIT_SECONDS + 1.5
+        # The parse before the walk cannot be interrupted: linear, 0.8 s for the one-line
+        # bomb on a quiet machine, 1.6 s on a busy one; without the limit it takes 4.5 s.
+        assert time.monotonic() - started < TIME_LIMIT_SECONDS + 2.5
 
 
 def test_an_oversized_body_is_dropped_without_being_held():
