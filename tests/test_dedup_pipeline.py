@@ -14,6 +14,7 @@ from corpus.config import ConfigError, validate
 from corpus.dedup.exact import text_key
 from corpus.dedup.lsh import jaccard
 from corpus.dedup.shingles import document_shingles
+from corpus.pipelines.dedup import LostDocumentsError, check_represented
 from corpus.pipelines.run import run_stage
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
 
@@ -178,3 +179,11 @@ def test_incremental_run_refuses_signatures_of_other_parameters(runs):
     )
     with pytest.raises(ConfigError, match="made with MinHash"):
         run_stage("dedup", inputs, str(runs["base"] / "refused"), config, [], False)
+
+
+def test_documents_lost_on_the_way_fail_the_stage():
+    assert check_represented(1000, 1000, has_previous=False) == (("represented", "written"), 1000)
+    # An earlier run's documents take in copies of this run's: fewer are represented here.
+    assert check_represented(990, 1000, has_previous=True) == (("represented", "written"), 990)
+    with pytest.raises(LostDocumentsError, match=r"1000 documents read .* 844: 156 were lost"):
+        check_represented(844, 1000, has_previous=False)

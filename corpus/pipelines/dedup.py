@@ -33,6 +33,7 @@ from corpus.dedup.fingerprint import (
     parse_ref,
 )
 from corpus.pipelines.dedup_files import (
+    REPRESENTED,
     DedupFiles,
     FingerprintFile,
     PreviousFingerprints,
@@ -52,6 +53,23 @@ def _outcome_counts(_, fingerprinted: int, *after_steps: tuple[str, int]) -> lis
         counts.append((("outcome", name), before - after))
         before = after
     return [*counts, (("outcome", "kept"), before)]
+
+
+class LostDocumentsError(RuntimeError):
+    """The written documents do not stand for every document read: data was lost."""
+
+
+def check_represented(written: int, read: int, has_previous: bool) -> tuple:
+    """The `((represented, written), count)` pair for the stats, after checking it: every
+    merge adds the cluster sizes of the copies it merges, so the documents written stand
+    for every document read (unless an earlier run's documents took some in). The removal
+    counts are differences between the steps, so a loss would otherwise pass as removals."""
+    if written != read and not has_previous:
+        raise LostDocumentsError(
+            f"the {read} documents read are represented by kept documents standing for "
+            f"{written}: {read - written} were lost on the way (a runner fault)"
+        )
+    return (("represented", "written"), written)
 
 
 def _kept_row(fingerprint: Fingerprint) -> tuple[int, tuple[int, str, int]]:
@@ -119,17 +137,27 @@ class DeduplicateDocuments(beam.PTransform):
             | "Outcomes" >> beam.FlatMap(_outcome_counts, fingerprinted, *after_steps)
         )
         records_read = pbegin | "CountRead" >> CountRecordsRead(files.inputs)
-        counts = (outcomes, records_read) | "Counts" >> beam.Flatten()
         written = (
             fingerprints
             | "KeptCurrent" >> beam.Filter(_is_current)
             | "ByInputFile" >> beam.Map(_kept_row)
             | "GroupByFile" >> beam.GroupByKey()
-            | "WriteKept" >> beam.ParDo(WriteKept(files, minhash))
+            | "WriteKept"
+            >> beam.ParDo(WriteKept(files, minhash)).with_outputs(REPRESENTED, main="paths")
         )
+        read = beam.pvalue.AsSingleton(
+            records_read | "ReadRows" >> beam.Values() | "SumRead" >> beam.CombineGlobally(sum)
+        )
+        represented = (
+            written[REPRESENTED]
+            | "SumRepresented" >> beam.CombineGlobally(sum)
+            | "CheckRepresented"
+            >> beam.Map(check_represented, read, has_previous=bool(files.previous))
+        )
+        counts = (outcomes, records_read, represented) | "Counts" >> beam.Flatten()
         _ = (
-            written
+            written.paths
             | "AllWritten" >> beam.combiners.Count.Globally()
             | "RemoveWorkFiles" >> beam.Map(remove_work_files, files)
         )
-        return written, counts
+        return written.paths, counts

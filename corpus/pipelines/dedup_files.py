@@ -146,9 +146,14 @@ class ReadPayloads(beam.DoFn):
         return fingerprinter.shingle_ids(text), fingerprinter.signature(text)
 
 
+REPRESENTED = "represented"
+"""WriteKept's tagged output: how many input documents the documents it wrote stand for."""
+
+
 class WriteKept(beam.DoFn):
     """(input file index, its kept rows as (row, cluster_id, cluster_size)) -> the paths of
-    the output documents file, and of its signatures file when MinHash ran."""
+    the output documents file, and of its signatures file when MinHash ran; on
+    `REPRESENTED`, the sum of the written documents' cluster sizes."""
 
     def __init__(self, files: DedupFiles, config: MinHashConfig) -> None:
         self.files = files
@@ -157,6 +162,7 @@ class WriteKept(beam.DoFn):
     def process(self, element: tuple[int, Iterable[tuple[int, str, int]]]) -> Iterable[str]:
         index, kept_rows = element
         clusters = {row: (cluster, size) for row, cluster, size in kept_rows}
+        yield beam.pvalue.TaggedOutput(REPRESENTED, sum(size for _, size in clusters.values()))
         documents = (
             dataclasses.replace(document, cluster_id=cluster, cluster_size=size)
             for row, document in enumerate(read_document_file(self.files.inputs[index]))
