@@ -26,6 +26,7 @@ and 1 are the same (the held-out draw still differs).
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import random
 import sys
 import tempfile
@@ -36,6 +37,15 @@ from typing import Any
 import fasttext
 
 from corpus.filters.classifier import LABEL_PREFIX, fasttext_tokens, label_probabilities
+
+
+def _train_and_save(parameters: dict[str, Any], output: str) -> str | None:
+    """fastText's supervised training, the model saved to `output`; the error, if any."""
+    try:
+        fasttext.train_supervised(**parameters).save_model(output)
+    except RuntimeError as error:
+        return str(error)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,24 +230,26 @@ def train_classifier(
         with train_file.open("w", encoding="utf-8") as handle:
             for example in train:
                 handle.write(f"{LABEL_PREFIX}{example.label} {fasttext_tokens(example.text)}\n")
-        try:
-            model = fasttext.train_supervised(
-                input=str(train_file),
-                epoch=epochs,
-                wordNgrams=word_ngrams,
-                lr=lr,
-                dim=dim,
-                bucket=buckets,
-                seed=seed,
-                thread=1,
-                verbose=0,
-            )
-        except RuntimeError as error:
-            raise ValueError(
-                f"fastText training diverged ({error}); try a lower lr than {lr}"
-            ) from error
-    output.parent.mkdir(parents=True, exist_ok=True)
-    model.save_model(str(output))
+        parameters = {
+            "input": str(train_file),
+            "epoch": epochs,
+            "wordNgrams": word_ngrams,
+            "lr": lr,
+            "dim": dim,
+            "bucket": buckets,
+            "seed": seed,
+            "thread": 1,
+            "verbose": 0,
+        }
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # In a fresh process: within a long-lived one (a whole test session) fastText
+        # 0.9.3 was seen to fail with "Encountered NaN" on data and seeds it trains on
+        # without fault in a new process.
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            error = pool.apply(_train_and_save, (parameters, str(output)))
+        if error is not None:
+            raise ValueError(f"fastText training diverged ({error}); try a lower lr than {lr}")
+    model = fasttext.load_model(str(output))
     return ClassifierReport(
         model=output,
         examples=len(examples),
