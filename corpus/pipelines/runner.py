@@ -12,11 +12,27 @@ import os
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
-from apache_beam.runners.portability.fn_api_runner import FnApiRunner
+from apache_beam.runners.portability.fn_api_runner import FnApiRunner, worker_handlers
 
 
 def _given(beam_args: list[str], flag: str) -> bool:
     return any(arg == flag or arg.startswith(flag + "=") for arg in beam_args)
+
+
+def send_bundle_inputs_whole() -> None:
+    """Makes the FnApiRunner send each bundle's input to its worker in one message.
+
+    By default (Beam 2.77) a timer thread flushes the runner's outgoing data every second,
+    racing the thread that writes it: the flush copies the buffer, hands the copy on (which
+    blocks while the worker's queue is full) and then clears the buffer, erasing whatever
+    was written in between. A bundle whose input takes over a second to hand over lost
+    part of it without a word: 10-30% of the fingerprints in the 1M-document dedup, where
+    a worker's share of one PCollection is a few hundred MB. Without the timer, the input
+    goes at close in one message, as every input handed over within a second already did
+    (and as grouped inputs always go). A share over 2 GB, protobuf's message limit, fails
+    the run ("Channel closed prematurely") instead of losing data.
+    """
+    worker_handlers.DATA_BUFFER_TIME_LIMIT_MS = 0
 
 
 def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
@@ -28,4 +44,5 @@ def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
         direct.direct_num_workers = os.cpu_count() or 1
     if not _given(beam_args, "--direct_running_mode"):
         direct.direct_running_mode = "multi_processing"
+    send_bundle_inputs_whole()
     return beam.Pipeline(runner=FnApiRunner(), options=options)
