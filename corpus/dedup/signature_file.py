@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import ConfigError, MinHashConfig
-from corpus.dedup.fingerprint import Fingerprint, Fingerprinter
+from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, epoch_seconds
 
 SIGNATURES_DIR = "signatures"
 SIGNATURES_PREFIX = "signatures"
@@ -81,7 +81,7 @@ def previous_fingerprint(row: dict, ref: str, fingerprinter: Fingerprinter) -> F
         id=row["id"],
         warc_file=row["warc_file"],
         warc_offset=row["warc_offset"],
-        date=row["date"],
+        date=epoch_seconds(row["date"]),
         text_length=row["text_length"],
         url_key=row["url_key"],
         text_key=row["text_key"],
