@@ -16,6 +16,8 @@ import hashlib
 import numpy as np
 
 BAND_INDEX_BYTES = 2
+BAND_HASH_BYTES = 8
+BAND_KEY_BYTES = BAND_INDEX_BYTES + BAND_HASH_BYTES
 
 
 def optimal_params(
@@ -58,7 +60,9 @@ def band_keys(signature: np.ndarray, bands: int, rows: int) -> tuple[bytes, ...]
     width = rows * 4
     return tuple(
         band.to_bytes(BAND_INDEX_BYTES, "big")
-        + hashlib.blake2b(data[band * width : (band + 1) * width], digest_size=8).digest()
+        + hashlib.blake2b(
+            data[band * width : (band + 1) * width], digest_size=BAND_HASH_BYTES
+        ).digest()
         for band in range(bands)
     )
 
