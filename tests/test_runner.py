@@ -1,7 +1,9 @@
-"""The local runner's configuration: what the FnApiRunner sends a worker arrives whole."""
+"""The local runner's configuration: what the FnApiRunner sends a worker arrives whole;
+its workers use few malloc arenas."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from apache_beam.portability.api import beam_fn_api_pb2
@@ -36,3 +38,12 @@ def test_bundle_input_arrives_whole_when_handing_it_over_takes_seconds(monkeypat
         time.sleep(0.01)
     stream.close()
     assert sum(sent) == CHUNKS * len(CHUNK)
+
+
+def test_local_workers_get_two_malloc_arenas_unless_told_otherwise(monkeypatch) -> None:
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    make_pipeline([])
+    assert os.environ["MALLOC_ARENA_MAX"] == "2"
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    make_pipeline([])
+    assert os.environ["MALLOC_ARENA_MAX"] == "4"
