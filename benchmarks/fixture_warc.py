@@ -9,7 +9,9 @@ Japanese, in UTF-8, Shift_JIS/cp932, EUC-JP and ISO-2022-JP.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +71,16 @@ def fixture_pages(fixtures: Path) -> list[Page]:
     return pages
 
 
+CAPTURE_DATE = "2024-01-01T00:00:00Z"
+
+
+def record_id(page: Page) -> str:
+    """A record id derived from the page, not drawn at random: the same pages make the same
+    WARC, so benchmark inputs (and what the keep rules and samplers choose) repeat."""
+    digest = hashlib.sha256(page.body).hexdigest()
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{page.url}#{digest}')}>"
+
+
 def build_warc(pages: list[Page]) -> bytes:
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
@@ -79,7 +91,11 @@ def build_warc(pages: list[Page]) -> bytes:
             protocol="HTTP/1.1",
         )
         record = writer.create_warc_record(
-            page.url, "response", payload=io.BytesIO(page.body), http_headers=headers
+            page.url,
+            "response",
+            payload=io.BytesIO(page.body),
+            http_headers=headers,
+            warc_headers_dict={"WARC-Record-ID": record_id(page), "WARC-Date": CAPTURE_DATE},
         )
         writer.write_record(record)
     return buffer.getvalue()
