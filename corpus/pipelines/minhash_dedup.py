@@ -34,7 +34,13 @@ from collections.abc import Iterable, Iterator
 import apache_beam as beam
 
 from corpus.dedup.fingerprint import Fingerprint, earliest_first
-from corpus.dedup.lsh import BAND_INDEX_BYTES, BAND_KEY_BYTES, hashed_jaccard, signature_similarity
+from corpus.dedup.lsh import (
+    BAND_HASH_BYTES,
+    BAND_INDEX_BYTES,
+    BAND_KEY_BYTES,
+    hashed_jaccard,
+    signature_similarity,
+)
 from corpus.pipelines.connected_components import ConnectedComponents
 from corpus.pipelines.dedup_files import Payload, ReadPayloads, file_of
 from corpus.pipelines.exact_dedup import KeepOneCopy
@@ -44,8 +50,8 @@ BUCKET_GROUP_BITS = 20
 
 def bucket_group(key: bytes) -> int:
     """The group of a bucket: the first BUCKET_GROUP_BITS bits of its key's hash."""
-    start = BAND_INDEX_BYTES
-    return int.from_bytes(key[start : start + 3], "big") >> (24 - BUCKET_GROUP_BITS)
+    band_hash = int.from_bytes(key[BAND_INDEX_BYTES:BAND_KEY_BYTES], "big")
+    return band_hash >> (BAND_HASH_BYTES * 8 - BUCKET_GROUP_BITS)
 
 
 def bucket_members(fingerprint: Fingerprint) -> Iterable[tuple[int, bytes]]:

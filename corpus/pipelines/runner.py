@@ -26,7 +26,7 @@ def send_bundle_inputs_whole() -> None:
     racing the thread that writes it: the flush copies the buffer, hands the copy on (which
     blocks while the worker's queue is full) and then clears the buffer, erasing whatever
     was written in between. A bundle whose input takes over a second to hand over lost
-    part of it without a word: 10-30% of the fingerprints in the 1M-document dedup, where
+    part of it without a word: 15-23% of the documents in the 1M-document dedup, where
     a worker's share of one PCollection is a few hundred MB. Without the timer, the input
     goes at close in one message, as every input handed over within a second already did
     (and as grouped inputs always go). A share over 2 GB, protobuf's message limit, fails
