@@ -8,15 +8,21 @@ import gzip
 import json
 import lzma
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 import zstandard
 
-from corpus.schema import Document, Paragraph
+from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.fingerprint import URL_ORDER, Fingerprint, Fingerprinter, make_ref, merge_copies
+from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
 from corpus.sources import make_reader
 from corpus.sources.jsonl import JsonlReader
 from corpus.sources.records import ReadResult, Skipped, Unreadable
+
+LIVEDOOR = "ja_text/livedoor-news-corpus/text"
 
 LINES = [
     json.dumps({"id": "a", "text": "一つ目の段落。\n続き。\n\n\n  二つ目の段落。  \n", "n": 1}),
@@ -174,3 +180,127 @@ def test_readers_by_name():
         make_reader("jsonl", {})
     with pytest.raises(ValueError, match="paragraphs: 'sentences'"):
         make_reader("jsonl", {"source": "s", "paragraphs": "sentences"})
+
+
+def livedoor_lines(fixtures: Path) -> list[dict]:
+    """The livedoor news articles as JSON objects: line 1 of an article is its URL, line 2
+    its date (`2010-07-15T14:00:00+0900`), line 3 its title, the rest its body."""
+    lines = []
+    for path in sorted((fixtures / LIVEDOOR).glob("*/*-*.txt")):
+        url, date, _title, *body = path.read_text(encoding="utf-8").splitlines()
+        lines.append({"id": path.stem, "url": url, "date": date, "text": "\n".join(body)})
+    return lines
+
+
+def write_lines(path: Path, lines: list[dict]) -> str:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+WEB = {"url_field": "url", "date_field": "date"}
+
+
+def test_documents_carry_url_host_and_date(fixtures: Path, tmp_path: Path):
+    lines = livedoor_lines(fixtures)
+    path = write_lines(tmp_path / "livedoor.jsonl", lines)
+    documents = list(JsonlReader(source="livedoor", id_field="id", **WEB).read(path))
+    assert len(documents) == len(lines) > 100
+    assert all(isinstance(d, Document) for d in documents)
+    assert [d.url for d in documents] == [line["url"] for line in lines]
+    assert {d.host for d in documents} == {"news.livedoor.com"}
+    first = documents[0]
+    assert (first.id, first.url) == (
+        "dokujo-tsushin-4880091",
+        "http://news.livedoor.com/article/detail/4880091/",
+    )
+    # 2010-07-15T14:00:00+0900: documents hold UTC dates
+    assert first.date == datetime(2010, 7, 15, 5, 0, tzinfo=UTC)
+    dates = [datetime.strptime(line["date"], "%Y-%m-%dT%H:%M:%S%z") for line in lines]
+    assert [d.date for d in documents] == dates
+    assert {d.date.tzinfo for d in documents} == {UTC}
+    # the dates fit the document schema, to the second
+    table = pa.Table.from_pylist([d.to_row() for d in documents], schema=DOCUMENT_SCHEMA)
+    assert table.column("date").to_pylist()[0] == first.date
+
+
+def test_url_and_date_values(tmp_path: Path):
+    lines = [
+        {"text": "日付だけ", "url": "https://Example.JP:8080/a?b=1#c", "date": "2024-05-20"},
+        {"text": "エポック秒", "date": 1716199200},
+        {"text": "小数の秒", "url": None, "date": 1716199200.75},
+        {"text": "時差つき", "date": "2024-05-20 19:00:00.5+09:00"},
+        {"text": "日付が空", "date": ""},
+        {"text": "日付が null", "date": None},
+        {"text": "日付が文", "date": "昨日"},
+        {"text": "日付が真偽値", "date": True},
+        {"text": "日付が配列", "date": [2024, 5, 20]},
+        {"text": "ミリ秒", "date": 1716199200000},
+        {"text": "月が十三", "date": "2024-13-01"},
+        {"text": "URL が数", "url": 42},
+        {"text": "URL にサロゲート", "url": "http://a.jp/\ud800"},
+    ]
+    path = write_lines(tmp_path / "web.jsonl", lines)
+    results = list(JsonlReader(source="s", **WEB).read(path))
+    assert reasons(results) == [
+        *["kept"] * 6,
+        *["bad_date"] * 5,
+        "url_not_string",
+        "invalid_unicode",
+    ]
+    may_20 = datetime(2024, 5, 20, tzinfo=UTC)
+    ten_am = datetime(2024, 5, 20, 10, tzinfo=UTC)
+    assert [(d.url, d.host, d.date) for d in results[:6]] == [
+        ("https://Example.JP:8080/a?b=1#c", "example.jp", may_20),
+        ("", "", ten_am),
+        ("", "", ten_am),
+        ("", "", ten_am),
+        ("", "", None),
+        ("", "", None),
+    ]
+    bad = results[6:]
+    assert [r.position for r in bad] == list(range(7, 14))
+    assert bad[0].error.startswith("'date': '昨日' is not an ISO 8601 date")
+    assert bad[1].error.startswith("'date': a bool is not a date")
+    assert bad[5].error.startswith("'url' is int")
+    # without the fields, the same lines carry neither URL nor date
+    plain = [r for r in JsonlReader(source="s").read(path) if isinstance(r, Document)]
+    assert len(plain) == len(lines) and {(d.url, d.host, d.date) for d in plain} == {("", "", None)}
+
+
+def url_survivors(documents: list[Document], rule: str) -> list[tuple[str, int]]:
+    """(id, cluster size) of the documents the dedup stage's URL rule keeps: one per URL key,
+    chosen by the stage's order and merge; documents without a URL are left alone."""
+    fingerprinter = Fingerprinter(DedupConfig(minhash=MinHashConfig(enabled=False)))
+    kept: dict[str, Fingerprint] = {}
+    unkeyed = []
+    for row, document in enumerate(documents):
+        fingerprint, _ = fingerprinter(document, make_ref(0, row))
+        if not fingerprint.url_key:
+            unkeyed.append(fingerprint)
+        elif (other := kept.get(fingerprint.url_key)) is None:
+            kept[fingerprint.url_key] = fingerprint
+        else:
+            kept[fingerprint.url_key] = merge_copies(other, fingerprint, URL_ORDER[rule])
+    return sorted((f.id, f.cluster_size) for f in [*kept.values(), *unkeyed])
+
+
+def test_url_dedup_applies_to_a_jsonl_source(fixtures: Path, tmp_path: Path):
+    first, second, *_ = livedoor_lines(fixtures)
+    recaptured = {
+        **first,
+        "id": "recaptured",
+        "url": first["url"].replace("http://news.livedoor.com", "HTTP://News.Livedoor.COM")
+        + "#top",
+        "date": "2013-01-01T00:00:00+09:00",
+        "text": first["text"][: len(first["text"]) // 2],
+    }
+    path = write_lines(tmp_path / "captures.jsonl", [first, second, recaptured])
+    documents = list(JsonlReader(source="s", id_field="id", **WEB).read(path))
+    # the same URL (host case and fragment aside) captured twice: one document stands for both
+    assert url_survivors(documents, "newest") == sorted([("recaptured", 2), (second["id"], 1)])
+    assert url_survivors(documents, "longest") == [(first["id"], 2), (second["id"], 1)]
+    # without `url_field` the URL rule has nothing to go by
+    unnamed = list(JsonlReader(source="s", id_field="id").read(path))
+    assert url_survivors(unnamed, "newest") == sorted(
+        [(first["id"], 1), (second["id"], 1), ("recaptured", 1)]
+    )

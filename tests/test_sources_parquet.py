@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -123,3 +124,102 @@ def test_row_groups_are_read_one_at_a_time(tmp_path: Path, monkeypatch):
 def test_options_are_checked():
     with pytest.raises(ValueError, match="batch_rows"):
         ParquetReader(source="s", batch_rows=0)
+
+
+JST = timezone(timedelta(hours=9))
+CAPTURED = datetime(2024, 5, 20, 10, 0, 0, tzinfo=UTC)
+"""2024-05-20 19:00 in Japan."""
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (pa.array([CAPTURED.replace(tzinfo=None)], pa.timestamp("s")), CAPTURED),
+        (pa.array([CAPTURED.astimezone(JST)], pa.timestamp("ms", tz="Asia/Tokyo")), CAPTURED),
+        (pa.array([CAPTURED.replace(tzinfo=None)], pa.timestamp("ns")), CAPTURED),
+        (pa.array([date(2024, 5, 20)], pa.date32()), datetime(2024, 5, 20, tzinfo=UTC)),
+        (pa.array(["2024-05-20T19:00:00+09:00"]), CAPTURED),
+        (pa.array(["2024-05-20T10:00:00.25Z"], pa.large_string()), CAPTURED),
+        (pa.array([1716199200], pa.int64()), CAPTURED),
+        (pa.array([1716199200.5], pa.float64()), CAPTURED),
+        (pa.array([None], pa.string()), None),
+        (pa.nulls(1), None),
+    ],
+    ids=lambda value: str(value.type) if isinstance(value, pa.Array) else None,
+)
+def test_date_column_types(tmp_path: Path, dates: pa.Array, expected: datetime | None):
+    path = write(tmp_path / "dated.parquet", {"text": ["本文"], "date": dates})
+    (document,) = ParquetReader(source="s", date_column="date").read(path)
+    assert document.date == expected
+    assert expected is None or document.date.tzinfo == UTC
+
+
+def test_documents_carry_url_host_and_date(tmp_path: Path):
+    path = write(
+        tmp_path / "web.parquet",
+        {
+            "text": ["一つ目。", "二つ目。", "三つ目。", "四つ目。", "五つ目。"],
+            "url": ["https://News.Example.JP/a#b", None, "http://[::1]:8080/x", "", "mailto:x"],
+            "date": ["2024-05-20", "昨日", None, "2024-13-01", ""],
+        },
+        row_group_size=2,
+    )
+    reader = ParquetReader(source="s", id_column="url", url_column="url", date_column="date")
+    results = list(reader.read(path))
+    assert outcomes(results) == {"kept": 3, "missing_id": 1, "bad_date": 1}
+    # one column may be both the id and the URL; "" is no date
+    assert [(r.id, r.url, r.host, r.date) for r in results if isinstance(r, Document)] == [
+        (
+            "https://News.Example.JP/a#b",
+            "https://News.Example.JP/a#b",
+            "news.example.jp",
+            datetime(2024, 5, 20, tzinfo=UTC),
+        ),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x", "::1", None),
+        ("mailto:x", "mailto:x", "", None),
+    ]
+    assert results[1] == Unreadable(path, 1, "missing_id", "'url' is null")
+    assert results[3].reason == "bad_date" and results[3].position == 3
+    assert results[3].error.startswith("'date': '2024-13-01' is not an ISO 8601 date")
+    # without an id column, every row is a document but the bad dates
+    reader = ParquetReader(source="s", url_column="url", date_column="date")
+    results = list(reader.read(path))
+    assert outcomes(results) == {"kept": 3, "bad_date": 2}
+    assert [r.position for r in results if isinstance(r, Unreadable)] == [1, 3]
+    assert [(r.url, r.host) for r in results if isinstance(r, Document)] == [
+        ("https://News.Example.JP/a#b", "news.example.jp"),
+        ("http://[::1]:8080/x", "::1"),
+        ("mailto:x", ""),
+    ]
+
+
+def test_bad_url_and_date_columns_are_recorded_once(tmp_path: Path):
+    path = write(
+        tmp_path / "typed.parquet",
+        {
+            "text": ["a", "b"],
+            "n": [1, 2],
+            "flag": [True, False],
+            "parts": [[2024, 5], [2024, 6]],
+            "url": ["http://a.jp/", "http://b.jp/"],
+        },
+    )
+    assert list(ParquetReader(source="s", url_column="n").read(path)) == [
+        Unreadable(path, 0, "url_not_string", "'n' is int64")
+    ]
+    assert list(ParquetReader(source="s", date_column="flag").read(path)) == [
+        Unreadable(path, 0, "bad_date_column", "'flag' is bool")
+    ]
+    assert list(ParquetReader(source="s", date_column="parts").read(path)) == [
+        Unreadable(path, 0, "bad_date_column", "'parts' is list<element: int64>")
+    ]
+    assert list(ParquetReader(source="s", url_column="link", date_column="n").read(path)) == [
+        Unreadable(path, 0, "missing_column", "no column 'link'")
+    ]
+    assert list(ParquetReader(source="s", date_column="when").read(path)) == [
+        Unreadable(path, 0, "missing_column", "no column 'when'")
+    ]
+    # an out-of-range number of epoch seconds is a bad date of its row alone
+    path = write(tmp_path / "epoch.parquet", {"text": ["a", "b"], "t": [1716199200, 10**15]})
+    good, bad = ParquetReader(source="s", date_column="t").read(path)
+    assert good.date == CAPTURED and (bad.position, bad.reason) == (1, "bad_date")

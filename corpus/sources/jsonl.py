@@ -14,9 +14,11 @@ line ends as one outcome (`position` of a dead letter: the line number, from 1):
 | `not_an_object` | the line is JSON, but not an object | yes |
 | `missing_text` | the text field is absent or null | yes |
 | `text_not_string` | the text field is a number, a list, ... | yes |
-| `invalid_unicode` | the text or id holds a lone surrogate (`"\\ud800"`): not UTF-8 | yes |
+| `invalid_unicode` | the text, id or URL holds a lone surrogate (`"\\ud800"`): not UTF-8 | yes |
 | `missing_id` | `id_field` is set and absent or null in the line | yes |
 | `bad_id` | the id is neither a string nor an integer | yes |
+| `url_not_string` | the `url_field` value is a number, a list, ... | yes |
+| `bad_date` | the `date_field` value is not a date (`corpus.sources.records.record_date`) | yes |
 | `truncated_file` | the compressed data ends inside a member (position: lines read) | yes |
 | `unreadable_file` | the file cannot be read on (position: lines read) | yes |
 """
@@ -30,6 +32,7 @@ from typing import Any
 
 from corpus.sources.files import open_decompressed
 from corpus.sources.records import (
+    BAD_DATE,
     EMPTY,
     TRUNCATED_FILE,
     UNREADABLE_FILE,
@@ -39,8 +42,10 @@ from corpus.sources.records import (
     Unreadable,
     check_split,
     make_document,
+    record_date,
     split_paragraphs,
 )
+from corpus.warc.naming import host_of
 
 _SNIPPET = 80
 
@@ -64,6 +69,14 @@ class JsonlReader:
     """Top-level field that holds the text."""
     id_field: str | None = None
     """Top-level field that holds a unique id (a string or an integer); None: `PATH:LINE`."""
+    url_field: str | None = None
+    """Top-level field that holds the page's URL, a string: the documents' `url`, and their
+    `host` taken from it as the extraction stage does, for URL deduplication. None, or the
+    field absent or null in a line: no URL (URL deduplication leaves the document alone)."""
+    date_field: str | None = None
+    """Top-level field that holds the document's date, for the deduplication keep rules: an
+    ISO 8601 string (no offset: UTC) or seconds since the Unix epoch (`record_date`). None,
+    or the field absent, null or "" in a line: no date."""
     paragraphs: ParagraphSplit = "blank_lines"
     """How the text becomes paragraphs: `blank_lines`, `lines` or `whole` (code)."""
 
@@ -116,9 +129,17 @@ class JsonlReader:
             if isinstance(value, bool) or not isinstance(value, str | int):
                 return unreadable("bad_id", f"{self.id_field!r} is {type(value).__name__}")
             id = str(value)
-        if not (_encodable(text) and _encodable(id)):
+        url = None if self.url_field is None else record.get(self.url_field)
+        url = "" if url is None else url
+        if not isinstance(url, str):
+            return unreadable("url_not_string", f"{self.url_field!r} is {type(url).__name__}")
+        if not (_encodable(text) and _encodable(id) and _encodable(url)):
             return unreadable("invalid_unicode", "lone surrogate")
+        try:
+            date = None if self.date_field is None else record_date(record.get(self.date_field))
+        except ValueError as error:
+            return unreadable(BAD_DATE, f"{self.date_field!r}: {error}")
         paragraphs = split_paragraphs(text, self.paragraphs)
         if not paragraphs:
             return Skipped(EMPTY)
-        return make_document(id, paragraphs, self.source)
+        return make_document(id, paragraphs, self.source, url=url, host=host_of(url), date=date)

@@ -1,9 +1,9 @@
 """Parquet -> documents: one row per document, its text in a named column.
 
 The Stack (text column `content`) and most Hugging Face datasets come this way. The file
-is read one row group at a time, in batches of `batch_rows`, and only the text and id
-columns are read, so a large file never sits in memory. Each row ends as one outcome
-(`position` of a dead letter: the row index in the file, from 0):
+is read one row group at a time, in batches of `batch_rows`, and only the columns named
+(text, id, URL, date) are read, so a large file never sits in memory. Each row ends as one
+outcome (`position` of a dead letter: the row index in the file, from 0):
 
 | Outcome | When | Dead letter |
 |---|---|---|
@@ -11,8 +11,11 @@ columns are read, so a large file never sits in memory. Each row ends as one out
 | `empty` | the text is empty or whitespace | |
 | `missing_text` | the text is null | yes |
 | `missing_id` | `id_column` is set and null in the row | yes |
-| `missing_column` | the file has no such text or id column (once per file) | yes |
+| `bad_date` | the date is a string that is not ISO 8601, or out of range (`record_date`) | yes |
+| `missing_column` | the file has no such text, id, URL or date column (once per file) | yes |
 | `text_not_string` | the text column is not a string column (once per file) | yes |
+| `url_not_string` | the URL column is not a string column (once per file) | yes |
+| `bad_date_column` | the date column's type is no date, string or number (once per file) | yes |
 | `corrupt_row_group` | a row group cannot be decoded (once per row group) | yes |
 | `unreadable_file` | not a Parquet file, or cannot be read (once per file) | yes |
 
@@ -30,6 +33,7 @@ import pyarrow.parquet as pq
 
 from corpus.sources.files import open_raw
 from corpus.sources.records import (
+    BAD_DATE,
     EMPTY,
     UNREADABLE_FILE,
     ParagraphSplit,
@@ -38,12 +42,31 @@ from corpus.sources.records import (
     Unreadable,
     check_split,
     make_document,
+    record_date,
     split_paragraphs,
 )
+from corpus.warc.naming import host_of
 
 
 def _is_string(type_: pa.DataType) -> bool:
     return pa.types.is_string(type_) or pa.types.is_large_string(type_) or type_ == pa.string_view()
+
+
+def _holds_urls(type_: pa.DataType) -> bool:
+    return _is_string(type_) or pa.types.is_null(type_)
+
+
+def _holds_dates(type_: pa.DataType) -> bool:
+    """Values `record_date` may read: timestamps, dates, ISO 8601 strings, epoch seconds."""
+    types = pa.types
+    return (
+        types.is_timestamp(type_)
+        or types.is_date(type_)
+        or _is_string(type_)
+        or types.is_integer(type_)
+        or types.is_floating(type_)
+        or types.is_null(type_)
+    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,14 @@ class ParquetReader:
     """Column that holds the text (The Stack: `content`)."""
     id_column: str | None = None
     """Column that holds a unique id (The Stack: `hexsha`); None: `PATH:ROW`."""
+    url_column: str | None = None
+    """String column that holds the page's URL: the documents' `url`, and their `host` taken
+    from it as the extraction stage does, for URL deduplication. None, or null in a row: no
+    URL (URL deduplication leaves the document alone)."""
+    date_column: str | None = None
+    """Column that holds the document's date, for the deduplication keep rules: a timestamp
+    or date column (without a time zone: UTC), ISO 8601 strings, or seconds since the Unix
+    epoch (`record_date`). None, or null or "" in a row: no date."""
     paragraphs: ParagraphSplit = "blank_lines"
     """How the text becomes paragraphs: `blank_lines`, `lines` or `whole` (code)."""
     batch_rows: int = 1024
@@ -74,17 +105,26 @@ class ParquetReader:
         except Exception as error:  # not Parquet, or I/O: the file stops here
             yield Unreadable(path, 0, UNREADABLE_FILE, repr(error))
 
+    def _named(self) -> tuple[str, str | None, str | None, str | None]:
+        """The text, id, URL and date columns (None: not read)."""
+        return self.text_column, self.id_column, self.url_column, self.date_column
+
     def _read_file(self, parquet: pq.ParquetFile, path: str) -> Iterator[ReadResult]:
         schema = parquet.schema_arrow
-        columns = [self.text_column] + ([self.id_column] if self.id_column else [])
+        columns = list(dict.fromkeys(column for column in self._named() if column))
         for column in columns:
             if column not in schema.names:
                 yield Unreadable(path, 0, "missing_column", f"no column {column!r}")
                 return
-        text_type = schema.field(self.text_column).type
-        if not _is_string(text_type):
-            yield Unreadable(path, 0, "text_not_string", f"{self.text_column!r} is {text_type}")
-            return
+        checks = (
+            (self.text_column, _is_string, "text_not_string"),
+            (self.url_column, _holds_urls, "url_not_string"),
+            (self.date_column, _holds_dates, "bad_date_column"),
+        )
+        for column, fits, reason in checks:
+            if column and not fits(type_ := schema.field(column).type):
+                yield Unreadable(path, 0, reason, f"{column!r} is {type_}")
+                return
         first_row = 0
         for group in range(parquet.num_row_groups):
             yield from self._read_row_group(parquet, group, first_row, columns, path)
@@ -96,23 +136,36 @@ class ParquetReader:
         row = first_row
         try:
             for batch in parquet.iter_batches(self.batch_rows, row_groups=[group], columns=columns):
-                texts = batch.column(0).to_pylist()
-                ids = batch.column(1).to_pylist() if self.id_column else [None] * len(texts)
-                for text, id in zip(texts, ids, strict=True):
-                    yield self.from_row(text, id, path, row)
+                absent = [None] * batch.num_rows
+                texts, ids, urls, dates = (
+                    batch.column(column).to_pylist() if column else absent
+                    for column in self._named()
+                )
+                for text, id, url, date in zip(texts, ids, urls, dates, strict=True):
+                    yield self.from_row(text, id, url, date, path, row)
                     row += 1
         except Exception as error:
             lost = first_row + parquet.metadata.row_group(group).num_rows - row
             yield Unreadable(path, row, "corrupt_row_group", f"{lost} rows lost: {error!r}")
 
-    def from_row(self, text: str | None, id: object, path: str, row: int) -> ReadResult:
+    def from_row(
+        self, text: str | None, id: object, url: str | None, date: object, path: str, row: int
+    ) -> ReadResult:
+        """One row's values (None for a column not read) -> its outcome."""
         if text is None:
             return Unreadable(path, row, "missing_text", f"{self.text_column!r} is null")
         if self.id_column is None:
             id = f"{path}:{row}"
         elif id is None:
             return Unreadable(path, row, "missing_id", f"{self.id_column!r} is null")
+        try:
+            date = record_date(date)
+        except ValueError as error:
+            return Unreadable(path, row, BAD_DATE, f"{self.date_column!r}: {error}")
         paragraphs = split_paragraphs(text, self.paragraphs)
         if not paragraphs:
             return Skipped(EMPTY)
-        return make_document(str(id), paragraphs, self.source)
+        url = url or ""
+        return make_document(
+            str(id), paragraphs, self.source, url=url, host=host_of(url), date=date
+        )

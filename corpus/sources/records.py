@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
+from corpus.extract.dates import parse_warc_date
 from corpus.extract.scripts import script_ratios
 from corpus.schema import Document, Paragraph, join_paragraphs
 
@@ -29,6 +30,8 @@ TRUNCATED_FILE = "truncated_file"
 """The file ends inside a record or a compressed member (unreadable from there on)."""
 UNREADABLE_FILE = "unreadable_file"
 """The file cannot be opened or read on (corrupt compressed data, I/O error)."""
+BAD_DATE = "bad_date"
+"""A record's date field holds a value that is not a date (see `record_date`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,32 @@ def split_paragraphs(text: str, split: ParagraphSplit) -> list[Paragraph]:
     downstream (Megatron's preprocessing, some tokenizers) stop at them."""
     text = text.replace("\0", "")
     return [Paragraph(part) for part in _SPLITTERS[split](text) if part]
+
+
+def record_date(value: object) -> datetime | None:
+    """A date field's value as documents hold dates: UTC, in whole seconds (the dedup keep
+    rules compare them). Accepted: an ISO 8601 string (`2024-05-20`, `2024-05-20T10:00:00Z`,
+    `2024-05-20 19:00:00+09:00`), a datetime or a date, or seconds since the Unix epoch (an
+    integer or a float); without an offset, UTC. Null or an empty string: no date. A
+    `ValueError` says why any other value is not a date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, str):
+            parsed = parse_warc_date(value)
+            if parsed is None:
+                raise ValueError(f"{value[:80]!r} is not an ISO 8601 date")
+        elif isinstance(value, datetime):
+            parsed = value if value.tzinfo else value.replace(tzinfo=UTC)
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day, tzinfo=UTC)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            parsed = datetime.fromtimestamp(value, UTC)
+        else:
+            raise ValueError(f"a {type(value).__name__} is not a date")
+        return parsed.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, OSError) as error:  # beyond the years 1-9999 a datetime holds
+        raise ValueError(f"{value!r} is out of range: {error}") from None
 
 
 def make_document(
