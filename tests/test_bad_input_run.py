@@ -150,7 +150,7 @@ def test_each_kind_of_bad_record_ends_where_it_should(bad_run):
 
 def test_duplicates_reach_dedup_and_are_removed(bad_run):
     stats = bad_run["stats"]
-    assert stats["web/dedup"]["outcome"]["exact_duplicate"] == 1  # one copy passed the filter
+    assert stats["web/dedup"]["outcome"]["exact_duplicate"] == 2  # both copies pass the filter
     assert stats["web/tokenize"]["outcome"] == {"kept": stats["web/dedup"]["outcome"]["kept"]}
 
 

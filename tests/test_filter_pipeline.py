@@ -76,7 +76,7 @@ def test_debug_output_is_partitioned_by_reason_and_readable_with_pyarrow(run):
 
 def test_filter_subcommand_runs_alone_on_the_extract_output(run, tmp_path):
     config = validate({"inputs": ["unused"], "output": "unused"})
-    assert config.filter.chain[0] == {"filter": "DocLength", "low": 50}  # the default chain
+    assert config.filter.chain[0] == {"filter": "MergeListTag"}  # the default chain
     output = tmp_path / "filtered"
     documents = str(run["out"] / "extract" / "documents-*.parquet")
     assert main(["filter", documents, "--output", str(output), "--direct_num_workers=1"]) == 0

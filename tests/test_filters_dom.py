@@ -10,11 +10,14 @@ import pytest
 from corpus.extract.paragraphs import html_to_paragraphs
 from corpus.filters.chain import FilterChain
 from corpus.filters.dom import (
+    FurnitureDOM,
     MarkdownizeHeading,
     MergeListTag,
     NoContentDOM,
     PathSegment,
+    name_words,
     parse_path,
+    prose_length,
 )
 from corpus.schema import Document, Paragraph
 from tests.test_filters_duplicates import make_document
@@ -145,6 +148,115 @@ def test_no_content_dom_keeps_the_article(
 def test_no_content_dom_leaves_removed_paragraphs_alone() -> None:
     document = make_document([Paragraph("x", path="html>body>nav", removed_by="DocLength()")])
     assert NoContentDOM().apply(document).paragraphs[0].removed_by == "DocLength()"
+
+
+# --- FurnitureDOM --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("globalNavi", {"global", "navi"}),
+        ("article__header", {"article", "header"}),
+        ("rightside-column", {"rightside", "column"}),
+        ("SideBar", {"side", "bar"}),
+        ("HEADER", {"header"}),
+        ("header___ivcmX", {"header", "ivcm", "x"}),
+        ("menu-item-17768", {"menu", "item"}),
+        ("inside", {"inside"}),
+    ],
+)
+def test_name_words(name: str, words: set[str]) -> None:
+    assert name_words(name) == words
+
+
+@pytest.mark.parametrize(
+    ("path", "furniture"),
+    [
+        ("html>body>div#main>article>p", False),
+        ("html>body>header>p", True),
+        ("html>body>footer", True),
+        ("html>body>nav>ul", True),
+        ("html>body>aside>div>p", True),
+        ("html>body>div.subheader>p", False),  # whole words only
+        ("html>body>div.inside>p", False),
+        ("html>body>div.navy-blue>p", False),
+        ("html>body>div.HEADER>p", True),  # any case
+        ("html>body>div#global_navi>p", True),
+        ("html>body>ol.breadcrumb", True),  # any tag's names are read
+        ("html>body>section.sidebar>p", True),
+        ("html>body>div.rightside-column>p", True),
+        ("html>body>div.related-posts>ul", True),
+        ("html>body>div.story-ad.nocontent>p", True),
+        ("html>body>div.ranking>ul", True),
+        ("html>body>div.cookie-consent>p", True),
+        ("html>body.has-sidebar>div#main>p", False),  # body's classes are not read
+        # the article's own header, a pull-quote: not the page's
+        ("html>body>article>header.entry-header>h1", False),
+        ("html>body>main>aside.pullquote>p", False),
+        ("html>body>div.post>header.article__header>h1", False),
+        ("html>body>div.post>div.entry-header>h1", False),
+        ("html>body>article>footer.entry-footer>p", True),
+        ("", False),
+    ],
+)
+def test_furniture_paths(path: str, furniture: bool) -> None:
+    assert FurnitureDOM.is_no_content(path) is furniture
+
+
+def test_prose_length() -> None:
+    assert prose_length(Paragraph("a" * 80, link_chars=20)) == 60
+    # A long list of short lines is no prose: its longest line counts.
+    assert prose_length(Paragraph("\n".join(["- October 2019"] * 90))) == 14
+    assert prose_length(Paragraph("")) == 0
+    assert prose_length(Paragraph("<img src=x>" * 40, path="html>body>div>noscript")) == 0
+
+
+def test_furniture_dom_spares_the_wrappers_of_the_main_block() -> None:
+    blog = "html>body>div.sidebar-layout>div.widget.Blog#Blog1>div.post-body"
+    document = make_document(
+        [
+            Paragraph("メニュー", path="html>body>div.sidebar-layout>div.widget#Menu>ul"),
+            Paragraph("本文の段落です。" * 10, path=f"{blog}>p"),
+            Paragraph("二つ目の段落です。", path=f"{blog}>p"),
+            Paragraph("関連記事", path=f"{blog}>div.related>ul"),
+            Paragraph("削除済み", path=f"{blog}>nav", removed_by="DocLength()"),
+        ]
+    )
+    result = FurnitureDOM().apply(document)
+    assert [p.removed_by for p in result.paragraphs] == [
+        "FurnitureDOM()", "", "", "FurnitureDOM()", "DocLength()",
+    ]  # fmt: skip
+
+
+def test_furniture_dom_keeps_a_form_wrapped_page() -> None:
+    form = "html>body>form#aspnetForm"
+    document = make_document(
+        [
+            Paragraph("本文の段落です。" * 10, path=f"{form}>div#main>p"),
+            Paragraph("検索", path=f"{form}>div#search>p"),
+        ]
+    )
+    result = FurnitureDOM().apply(document)
+    assert [p.removed_by for p in result.paragraphs] == ["", "FurnitureDOM()"]
+
+
+def test_furniture_dom_on_perldoc(perldoc: Document) -> None:
+    result = FurnitureDOM().apply(perldoc)
+    gone = [p for p in result.paragraphs if not p.live]
+    # The same seven as NoContentDOM: the site header, the navigation bar and the five
+    # <option>s of the version <form>.
+    assert {p.removed_by for p in gone} == {"FurnitureDOM()"}
+    assert [p.text for p in gone] == [
+        p.text for p in NoContentDOM().apply(perldoc).paragraphs if not p.live
+    ]
+
+
+@pytest.mark.parametrize("name", ["lhpat-tm.com", "note100yen.com", "hukumusume", "yahoo-4"])
+def test_furniture_dom_keeps_the_article(benchmark_pages, name) -> None:
+    document, gold = benchmark_pages[name]
+    result = FurnitureDOM().apply(document)
+    assert bigram_recall(gold, result.text) == 1.0
 
 
 # --- MergeListTag --------------------------------------------------------------------------

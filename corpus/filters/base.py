@@ -5,7 +5,8 @@ A filter is a small pydantic model: its fields are its parameters, so the YAML e
 and a wrong name, key, type or value is a config error before any work. Every concrete
 subclass registers itself under its class name: adding a filter means adding one class.
 
-- `DocumentFilter.removal(document)` says why a document goes (a reason string) or None.
+- `DocumentFilter.removal(document)` says why a document goes (a reason string) or None;
+  the chain hands it the document's live paragraphs only (corpus.filters.chain).
 - `HighLowFilter` is the common case: a measure of the document outside [low, high].
 - `ParagraphFilter.apply(document)` returns the document with paragraphs marked removed
   (`Paragraph.removed_by`) or rewritten; it never drops a document itself.

@@ -3,6 +3,11 @@
 Document filters remove a document and name the reason; the first removal stops the
 chain. Paragraph filters mark or rewrite paragraphs; a document left with no live
 paragraph is removed, with the reason of the filter that removed its last one.
+
+A document filter judges only what is still live: it is handed a view of the document
+holding its live paragraphs alone (`live_view`), so page furniture that paragraph
+filters earlier in the chain marked never counts in a document measure. The marked
+paragraphs stay in the document the chain returns, with the rule that marked them.
 """
 
 from __future__ import annotations
@@ -50,6 +55,13 @@ def build_filter(entry: Any, position: int) -> Filter:
         raise ValueError(f"{where} ({name}): {problems}") from None
 
 
+def live_view(document: Document) -> Document:
+    """The document with its live paragraphs only (itself when none is marked)."""
+    if all(p.live for p in document.paragraphs):
+        return document
+    return dataclasses.replace(document, paragraphs=document.live_paragraphs)
+
+
 class FilterChain:
     def __init__(self, filters: list[Filter]) -> None:
         self.filters = filters
@@ -66,7 +78,7 @@ class FilterChain:
         """The document after the chain; `removed_by` is set when it was removed."""
         for f in self.filters:
             if isinstance(f, DocumentFilter):
-                reason = f.removal(document)
+                reason = f.removal(live_view(document))
                 if reason is not None:
                     return dataclasses.replace(document, removed_by=reason)
             elif isinstance(f, ParagraphFilter):

@@ -189,3 +189,114 @@ class MergeListTag(ParagraphFilter):
             exact_freq=None if None in exact else min(exact),
             near_freq=None if None in near else min(near),
         )
+
+
+FURNITURE_TAGS = frozenset({"header", "footer", "aside", "nav", "noscript", "form", "button"})
+FURNITURE_WORDS = frozenset(
+    {
+        # page structure
+        "header", "footer", "side", "sidebar", "sidebars", "aside", "rightside", "leftside",
+        "sidecol", "sidecolumn", "subcolumn", "masthead",
+        # navigation
+        "menu", "menus", "nav", "navi", "navigation", "navbar", "gnav", "gnavi", "subnav",
+        "breadcrumb", "breadcrumbs", "pankuzu", "topicpath", "pagination", "pager", "pagetop",
+        # logos, buttons, ads
+        "logo", "banner", "banners", "button", "buttons", "btn", "ads", "advert",
+        "advertisement", "sponsor", "sponsored",
+        # blocks of links to other pages
+        "related", "relation", "ranking", "rankings", "recommend", "recommended",
+        "recommendation", "recommendations", "osusume", "popular", "trending",
+        # sharing and comments
+        "share", "sharing", "social", "sns", "comment", "comments",
+        # widgets and overlays
+        "calendar", "modal", "popup", "overlay", "gdpr", "cookie", "cookies", "consent",
+        "newsletter", "subscribe", "signup", "login", "search", "referer", "referrer",
+        # sites' own markers for text that is not content
+        "nocontent", "noindex",
+    }
+)  # fmt: skip
+ARTICLE_TAGS = frozenset({"article", "main"})
+ARTICLE_WORDS = frozenset({"article", "entry", "post", "story"})
+HEAD_WORDS = frozenset({"header", "aside"})  # the article's own when inside the article
+UNNAMED_TAGS = frozenset({"html", "body"})  # their classes describe the page template
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+@functools.lru_cache(maxsize=16384)
+def name_words(name: str) -> frozenset[str]:
+    """The lower-case words of a class or id: split at `-`, `_`, digits and camelCase
+    humps (`globalNavi` -> global, navi; `article__header` -> article, header)."""
+    return frozenset(word.lower() for word in _NAME_WORD.findall(name))
+
+
+def _furniture_segment(segment: PathSegment, in_article: bool) -> bool:
+    words: frozenset[str] = frozenset()
+    if segment.tag not in UNNAMED_TAGS:
+        names = segment.classes if segment.id is None else (*segment.classes, segment.id)
+        words = words.union(*(name_words(name) for name in names))
+    furniture = words & FURNITURE_WORDS
+    if segment.tag in FURNITURE_TAGS:
+        furniture |= {segment.tag}
+    if in_article or not words.isdisjoint(ARTICLE_WORDS):
+        furniture -= HEAD_WORDS
+    return bool(furniture)
+
+
+def prose_length(paragraph: Paragraph) -> float:
+    """Its longest line's length scaled by the share of its text outside links: long for
+    running text, short for a list or a menu however many items it has. 0 inside a
+    `noscript`, whose text is fallback markup a reader never sees with scripts on."""
+    text = paragraph.text
+    if not text or any(s.tag == "noscript" for s in parse_path(paragraph.path)):
+        return 0.0
+    longest = max(len(line) for line in text.split("\n"))
+    return longest * (1 - paragraph.link_chars / len(text))
+
+
+class FurnitureDOM(ParagraphFilter):
+    """Marks paragraphs that sit in page furniture: NoContentDOM's idea with whole-word
+    matching, more furniture words, and a guard for the article itself. No parameters.
+
+    A live paragraph goes when a segment of its path is furniture:
+    - its tag is one of `FURNITURE_TAGS` (header, footer, aside, nav, noscript, form,
+      button); or
+    - one of its classes or its id holds a `FURNITURE_WORDS` word as a whole word
+      (`name_words`: `g-navi`, `globalNavi`, `rightside-column`, `nocontent`; not
+      `inside`, `subheader`, `navy`). Classes of `html` and `body` are not read.
+
+    A `header` or `aside` (tag or word) inside an `article` or `main` element, or named
+    together with an article word (`entry-header`, `article__header`), is the article's
+    own (its title, a pull-quote) and is not furniture.
+
+    The page's main block, the live paragraph with the longest line of text outside links
+    (`prose_length`), is never lost to a wrapper: a segment is not read when the main
+    block's path runs through the same segments down to it (Blogger's `div.widget.Blog`, a
+    `form` around a whole ASP.NET page, an `l-sidebar-fixed` layout column). Paragraphs
+    beside the main block in elements of the same path are spared with it."""
+
+    def apply(self, document: Document) -> Document:
+        live = document.live_paragraphs
+        if not live:
+            return document
+        main = parse_path(max(live, key=prose_length).path)
+        paragraphs = [
+            dataclasses.replace(p, removed_by=self.label)
+            if p.live and self.is_no_content(p.path, main)
+            else p
+            for p in document.paragraphs
+        ]
+        return dataclasses.replace(document, paragraphs=paragraphs)
+
+    @staticmethod
+    def is_no_content(path: str, main: tuple[PathSegment, ...] = ()) -> bool:
+        """Whether `path` runs through furniture below where it leaves `main`'s path."""
+        segments = parse_path(path)
+        shared = 0
+        while shared < min(len(segments), len(main)) and segments[shared] == main[shared]:
+            shared += 1
+        in_article = any(s.tag in ARTICLE_TAGS for s in segments[:shared])
+        for segment in segments[shared:]:
+            if _furniture_segment(segment, in_article):
+                return True
+            in_article = in_article or segment.tag in ARTICLE_TAGS
+        return False
