@@ -3,6 +3,7 @@ files, its JSON against the shipped schema, and its HTML as headless Chromium sh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -10,17 +11,25 @@ import shutil
 import subprocess
 import warnings
 from collections import Counter
+from importlib import metadata
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from matplotlib import font_manager, get_data_path
+from matplotlib.ft2font import FT2Font
 
 from corpus.cli import main
+from corpus.pipelines.output_ownership import COMPLETE_FILE
+from corpus.report import plots
 from corpus.report.collect import collect
-from corpus.report.plots import bar_plot, japanese_font
+from corpus.report.html import render_html
+from corpus.report.markdown import render_markdown
+from corpus.report.plots import bar_plot, draws_japanese, japanese_font
 from corpus.report.write import SCHEMA_PATH
+from tests.test_determinism import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONFIG = ROOT / "configs" / "sample.yaml"
@@ -232,12 +241,84 @@ def test_json_validates_against_the_schema(report: dict) -> None:
 
 
 def test_japanese_labels_have_glyphs() -> None:
-    if japanese_font() is None and not os.environ.get("CI"):
-        pytest.skip("no font with Japanese glyphs (apt-get install fonts-noto-cjk)")
+    """The font the project depends on (matplotlib-fontja's IPAexGothic) is the one used,
+    whatever fonts the machine has: loaded from its file, and drawing Japanese."""
+    font = japanese_font()
+    assert font.family == "IPAexGothic" and font.warning is None
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=font.family), fallback_to_default=False
+    )
+    assert Path(path).name == "ipaexg.ttf" and draws_japanese(path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns of every glyph missing from the font
         image = bar_plot("頻出段落", [{"name": "ただいまサイトを準備中です。", "count": 3}])
     assert image.startswith(b"\x89PNG")
+
+
+LAST_RESORT = Path(get_data_path()) / "fonts" / "ttf" / "LastResortHE-Regular.ttf"
+
+
+def test_a_fallback_font_is_not_taken_for_a_japanese_one(monkeypatch) -> None:
+    """matplotlib's Last Resort font lists あ in its character map (one box for the whole
+    block): it is refused, and without any other font the report says so."""
+    assert ord("あ") in FT2Font(str(LAST_RESORT)).get_charmap()
+    assert not draws_japanese(str(LAST_RESORT))
+    # matplotlib's own fonts only (DejaVu, STIX, Computer Modern, Last Resort): no Japanese.
+    bundled = [f for f in font_manager.fontManager.ttflist if f.fname.startswith(get_data_path())]
+    assert any(f.fname == str(LAST_RESORT) for f in bundled)
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", bundled)
+    monkeypatch.setattr(plots, "packaged_font", lambda: None)
+    assert plots.installed_font() is None
+    with pytest.warns(UserWarning, match="no font with Japanese glyphs"):
+        font = japanese_font.__wrapped__()
+    assert font.family is None and "pip install matplotlib-fontja" in font.warning
+
+
+@pytest.mark.slow
+def test_provenance_is_the_runs(run_output: Path, report: dict) -> None:
+    provenance = report["provenance"]
+    claimed = json.loads((run_output / "run.json").read_text(encoding="utf-8"))
+    assert provenance["command"] == "run" and provenance["config"] == claimed["config"]
+    assert provenance["inputs"] == {
+        "files": len(claimed["inputs"]),
+        "bytes": sum(f["bytes"] for f in claimed["inputs"]),
+    }
+    assert provenance["inputs"]["bytes"] == sum(
+        (ROOT / f).stat().st_size
+        for f in ("corpus/sample/sample.warc.gz", "corpus/sample/encyclopedia.jsonl")
+    )
+    assert provenance["filter_chains"] == [
+        {"source": "web", "chain": claimed["config"]["filter"]["chain"]}
+    ]
+    manifest = json.loads((run_output / "web" / "tokenize" / "manifest.json").read_text())
+    model = (run_output / "tokenizer" / "tokenizer.model").read_bytes()
+    assert provenance["tokenizer"] == manifest["tokenizer"]
+    assert provenance["tokenizer"]["sha256"] == hashlib.sha256(model).hexdigest()
+    for name in ("corpus", "apache-beam", "pyarrow", "sentencepiece", "fasttext", "trafilatura"):
+        assert provenance["packages"][name] == metadata.version(name)
+    steps = {step["step"]: step for step in provenance["steps"]}
+    assert sorted(steps) == STEPS
+    for name, step in steps.items():
+        assert step == {"step": name, **json.loads((run_output / name / COMPLETE_FILE).read_text())}
+        assert step["seconds"] >= 0 and step["started"] <= step["finished"]
+    started = [step["started"] for step in provenance["steps"]]
+    assert started == sorted(started)  # in the order the steps ran
+    html = (run_output / "report.html").read_text(encoding="utf-8")
+    markdown = (run_output / "report.md").read_text(encoding="utf-8")
+    for text in (html, markdown):
+        assert provenance["tokenizer"]["sha256"] in text
+        assert "HiraganaRatio(low=0.1)" in text
+        assert f"{steps['web/extract']['seconds']:.1f}" in text.split("Wall time")[1]
+    assert report["plot_font"] == {"family": "IPAexGothic", "warning": None}
+    assert "Warning:" not in html and "Warning:" not in markdown
+
+
+@pytest.mark.slow
+def test_a_font_warning_shows_in_the_html_and_the_markdown(report: dict) -> None:
+    warning = "no font with Japanese glyphs could be loaded"
+    without_font = {**report, "plot_font": {"family": None, "warning": warning}}
+    assert f"<b>Warning:</b> {warning}" in render_html(without_font)
+    assert f"> **Warning:** {warning}" in render_markdown(without_font)
 
 
 CHROMIUM_FLAGS = [

@@ -24,7 +24,8 @@ import zstandard
 from corpus.atomic_files import is_temporary
 from corpus.cli import main
 from corpus.config import ConfigError, RunConfig, validate
-from corpus.pipelines.run import COMPLETE_FILE, RUN_FILE, run
+from corpus.pipelines.output_ownership import COMPLETE_FILE, RUN_FILE
+from corpus.pipelines.run import run
 from corpus.tokenize.megatron import read_indexed_dataset
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 from tests.test_determinism import (
@@ -85,7 +86,11 @@ def check_whole(path: Path) -> None:
     elif name.endswith(".model"):
         Tokenizer(read_model(str(path)), add_bos=False, add_eos=False)
     elif name == COMPLETE_FILE:
-        assert path.stat().st_size == 0
+        assert json.loads(path.read_text(encoding="utf-8")).keys() == {
+            "started",
+            "finished",
+            "seconds",
+        }
     elif not name.endswith(".bin"):  # a .bin is checked with its .idx
         path.read_text(encoding="utf-8")
 
@@ -220,7 +225,7 @@ def test_results_no_run_json_claims_are_refused(tmp_path):
     output = tmp_path / "run"
     output.mkdir()
     (output / "notes.txt").write_text("mine")
-    with pytest.raises(ConfigError, match=r"already holds results that no run\.json claims"):
+    with pytest.raises(ConfigError, match=r"already holds files that no run\.json claims"):
         run(encyclopedia_run(output), [], overwrite=False)
     assert [p.name for p in output.iterdir()] == ["notes.txt"]
 

@@ -20,6 +20,7 @@ from corpus.blend.selection import select_in_memory
 from corpus.config import validate
 from corpus.pipelines.run import run, run_blend
 from tests.conftest import TOKENIZERS, require_shared
+from tests.test_determinism import without_wall_times
 
 LLM_JP_MODEL = TOKENIZERS / "llm-jp-v3.0b1/llm-jp-tokenizer-100k.ver3.0b1.model"
 LIVEDOOR = "ja_text/livedoor-news-corpus/text"
@@ -79,8 +80,12 @@ def token_table(directory: Path, columns: list[str]) -> pa.Table:
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    paths = sorted(p for p in directory.rglob("*") if p.is_file())
-    return {str(p.relative_to(directory)): p.read_bytes() for p in paths}
+    """Every file's bytes (wall times left out), by its path under `directory`."""
+    found = {}
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        relative = str(path.relative_to(directory))
+        found[relative] = without_wall_times(relative, path.read_bytes())
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ per-source and per-year tables have one row per source or year, so memory does n
 with the corpus: time is linear in the bytes of those columns (the text column dominates,
 read once per documents stage), memory is a batch plus a few thousand counters. Row counts
 come from Parquet footers. Compression rate and perplexity are not in any output, so the
-report does not show them.
+report does not show them. Beside the numbers: the run's provenance (`provenance`) and the
+font the plots draw Japanese with (or the warning that there is none).
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from corpus.pipelines.document_io import parquet_rows
 from corpus.pipelines.run import BLEND_DIR
 from corpus.report.funnel import funnel
 from corpus.report.histogram import Histogram
+from corpus.report.plots import japanese_font
+from corpus.report.provenance import provenance
 from corpus.report.run_outputs import StageOutput, find_stages, read_json
 from corpus.report.top_counts import TopCounts
 from corpus.warc.naming import CC_DUMP
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH_ROWS = 4096
 TOP = 20
 SAMPLES_KEPT = 3
@@ -370,4 +373,6 @@ def collect(run_directory: str) -> dict:
             "removed": removed,
         },
         "not_recorded": NOT_RECORDED,
+        "plot_font": japanese_font().to_dict(),
+        "provenance": provenance(run_directory, stages),
     }

@@ -4,10 +4,21 @@ script and nothing fetched), every text from the run HTML-escaped."""
 from __future__ import annotations
 
 import base64
+import json
 from html import escape
 
 from corpus.report.plots import report_plots
-from corpus.report.tables import SOURCES_HEADER, source_rows
+from corpus.report.tables import (
+    PACKAGES_HEADER,
+    PROVENANCE_HEADER,
+    SOURCES_HEADER,
+    STEPS_HEADER,
+    filter_label,
+    package_rows,
+    provenance_rows,
+    source_rows,
+    step_rows,
+)
 
 STYLE = """
 body { font-family: "Noto Sans CJK JP", "Noto Sans JP", sans-serif; margin: 2em auto;
@@ -18,6 +29,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .bad { background: #fdd; } .ok { color: #060; }
 figure { display: inline-block; margin: 0.5em; }
 blockquote { margin: 0.3em 0 0.8em 1em; color: #333; }
+pre { background: #f6f6f6; padding: 0.5em; overflow-x: auto; }
 """
 
 
@@ -167,6 +179,27 @@ def _figures(report: dict) -> str:
     return "".join(figures)
 
 
+def _font_warning(report: dict) -> str:
+    warning = report["plot_font"]["warning"]
+    return f'<p class="bad"><b>Warning:</b> {escape(warning)}</p>' if warning else ""
+
+
+def _provenance(report: dict) -> str:
+    provenance = report["provenance"]
+    parts = [_table(PROVENANCE_HEADER, provenance_rows(report))]
+    for entry in provenance["filter_chains"]:
+        source = f" of {escape(entry['source'])}" if entry["source"] else ""
+        items = "".join(f"<li>{escape(filter_label(e))}</li>" for e in entry["chain"])
+        parts.append(f"<h3>Filter chain{source}</h3><ol>{items}</ol>")
+    parts.append("<h3>Packages</h3>" + _table(PACKAGES_HEADER, package_rows(report)))
+    if provenance["config"] is not None:
+        config = json.dumps(provenance["config"], indent=2, sort_keys=True, ensure_ascii=False)
+        parts.append(
+            f"<details><summary>Config (run.json)</summary><pre>{escape(config)}</pre></details>"
+        )
+    return "".join(parts)
+
+
 def render_html(report: dict) -> str:
     top = "".join(
         f"<li>{escape(p['text'][:120])} <i>({p['count']:,}×)</i></li>"
@@ -177,7 +210,7 @@ def render_html(report: dict) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <title>Corpus report: {escape(report["run_directory"])}</title>
 <style>{STYLE}</style></head><body>
-<h1>Corpus report: {escape(report["run_directory"])}</h1>
+<h1>Corpus report: {escape(report["run_directory"])}</h1>{_font_warning(report)}
 <h2>Funnel</h2>{_funnel(report["funnel"])}
 <h2>Sources</h2>{_sources(report)}{_blend(report["blend"])}
 <h2>Plots</h2>{_figures(report)}
@@ -185,5 +218,7 @@ def render_html(report: dict) -> str:
 <h2>Most frequent paragraphs</h2><ol lang="ja">{top}</ol>
 <h2>Web</h2>{_web(report["web"])}
 <h2>Samples</h2>{_samples(report["samples"])}
+<h2>Provenance</h2>{_provenance(report)}
+<h2 id="wall-time">Wall time</h2>{_table(STEPS_HEADER, step_rows(report))}
 </body></html>
 """

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from corpus.report.tables import SOURCES_HEADER, source_rows
+from corpus.report.tables import (
+    PACKAGES_HEADER,
+    PROVENANCE_HEADER,
+    SOURCES_HEADER,
+    STEPS_HEADER,
+    filter_label,
+    package_rows,
+    provenance_rows,
+    source_rows,
+    step_rows,
+)
 
 
 def _cell(value: object) -> str:
@@ -24,7 +34,10 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
 
 def render_markdown(report: dict) -> str:
     funnel = report["funnel"]
-    lines = [f"# Corpus report: {report['run_directory']}", "", "## Funnel", ""]
+    lines = [f"# Corpus report: {report['run_directory']}", ""]
+    if report["plot_font"]["warning"]:
+        lines += [f"> **Warning:** {report['plot_font']['warning']}", ""]
+    lines += ["## Funnel", ""]
     rows = []
     for stage in funnel["stages"]:
         rows.append(
@@ -70,4 +83,15 @@ def render_markdown(report: dict) -> str:
     if web["dumps"]:
         lines += ["## Common Crawl dumps", ""]
         lines += _table(["Dump", "Documents"], [[r["name"], r["count"]] for r in web["dumps"]])
+    lines += ["## Provenance", ""]
+    lines += _table(PROVENANCE_HEADER, provenance_rows(report))
+    for entry in report["provenance"]["filter_chains"]:
+        source = f" of {entry['source']}" if entry["source"] else ""
+        lines += [f"Filter chain{source}:", ""]
+        lines += [f"{i}. `{filter_label(e)}`" for i, e in enumerate(entry["chain"], 1)]
+        lines.append("")
+    lines += ["Packages:", ""]
+    lines += _table(PACKAGES_HEADER, package_rows(report))
+    lines += ["## Wall time", ""]
+    lines += _table(STEPS_HEADER, step_rows(report))
     return "\n".join(lines).rstrip("\n") + "\n"

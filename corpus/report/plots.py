@@ -1,21 +1,28 @@
 """The report's plots, drawn with matplotlib as PNG bytes (Figure objects, no pyplot state).
 
 Labels can be Japanese (paragraph texts, hosts, source names), so the plots use a font
-with Japanese glyphs, found through matplotlib's font manager (Noto Sans CJK JP from
-Debian's fonts-noto-cjk, or another); without one a warning says so and Japanese labels
-show as empty boxes.
+with Japanese glyphs: IPAexGothic, which the `matplotlib-fontja` package (a dependency)
+ships, loaded from its file, so neither the fonts installed on the machine nor matplotlib's
+font cache matter; else an installed font that really has the glyphs. Without one a
+warning (on the terminal and in the report) says that Japanese labels show as boxes.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
+FONT_PACKAGE = "matplotlib-fontja"
+FONT_FILE = "matplotlib_fontja/fonts/ipaexg.ttf"
+"""IPAexGothic (IPA Font License v1.0), in the package's files; the package is not imported
+(importing it changes matplotlib's global settings)."""
 PREFERRED_FONTS = (
     "Noto Sans CJK JP",
     "Noto Sans JP",
@@ -25,35 +32,88 @@ PREFERRED_FONTS = (
     "TakaoGothic",
     "VL Gothic",
 )
-HIRAGANA_A = ord("あ")
+JAPANESE_SAMPLE = "あいうのをアイウンー日本語文字頻出段落"
+"""Hiragana, katakana and kanji a font must draw, each with a glyph of its own."""
+NOT_A_TEXT_FONT = "Last Resort"
+"""matplotlib's fallback font: it maps every character to a box naming its Unicode block."""
 LABEL_CHARS = 36
 DPI = 100
 
 
-def _has_japanese(path: str) -> bool:
+@dataclass(frozen=True)
+class PlotFont:
+    """The font the plots use for Japanese: its family, or a warning when there is none."""
+
+    family: str | None
+    warning: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"family": self.family, "warning": self.warning}
+
+
+def draws_japanese(path: str) -> bool:
+    """Whether the font file at `path` draws every character of `JAPANESE_SAMPLE` with a
+    glyph of its own (a fallback font maps a whole block to one box)."""
     try:
-        return HIRAGANA_A in FT2Font(path).get_charmap()
+        font = FT2Font(path)
     except (OSError, RuntimeError):
         return False
+    if NOT_A_TEXT_FONT in font.family_name:
+        return False
+    charmap = font.get_charmap()
+    glyphs = [charmap.get(ord(c), 0) for c in JAPANESE_SAMPLE]
+    return 0 not in glyphs and len(set(glyphs)) == len(set(JAPANESE_SAMPLE))
+
+
+def _resolves_to(family: str, path: str) -> bool:
+    """Whether matplotlib, asked for `family`, draws with the file at `path`."""
+    try:
+        found = font_manager.findfont(
+            font_manager.FontProperties(family=family), fallback_to_default=False
+        )
+    except ValueError:
+        return False
+    return found == path
+
+
+def packaged_font() -> str | None:
+    """The family of the font `FONT_PACKAGE` ships, added to matplotlib from its file; None
+    when the package is missing or its font does not draw Japanese."""
+    try:
+        path = str(metadata.distribution(FONT_PACKAGE).locate_file(FONT_FILE))
+    except metadata.PackageNotFoundError:
+        return None
+    if not draws_japanese(path):
+        return None
+    font_manager.fontManager.addfont(path)
+    family = FT2Font(path).family_name
+    return family if _resolves_to(family, path) else None
+
+
+def installed_font() -> str | None:
+    """The family of a font matplotlib knows that draws Japanese (preferred names first)."""
+    fonts = font_manager.fontManager.ttflist
+    order = {name: rank for rank, name in enumerate(PREFERRED_FONTS)}
+    ranked = sorted(fonts, key=lambda f: (order.get(f.name, len(order)), f.name, f.fname))
+    for font in ranked:
+        if draws_japanese(font.fname) and _resolves_to(font.name, font.fname):
+            return font.name
+    return None
 
 
 @cache
-def japanese_font() -> str | None:
-    """The family name of an installed font with Japanese glyphs, or None."""
-    fonts = font_manager.fontManager.ttflist
-    names = {font.name for font in fonts}
-    for name in PREFERRED_FONTS:
-        if name in names:
-            return name
-    for font in sorted(fonts, key=lambda f: f.name):
-        if _has_japanese(font.fname):
-            return font.name
-    warnings.warn(
-        "no font with Japanese glyphs found (install Debian's fonts-noto-cjk): "
-        "Japanese labels in the report's plots will show as empty boxes",
-        stacklevel=2,
+def japanese_font() -> PlotFont:
+    """The font for Japanese labels; warns (once) when there is none."""
+    family = packaged_font() or installed_font()
+    if family is not None:
+        return PlotFont(family)
+    warning = (
+        f"no font with Japanese glyphs could be loaded ({FONT_PACKAGE}, a dependency, is "
+        f"missing or broken: pip install {FONT_PACKAGE}): Japanese labels in the report's "
+        "plots show as empty boxes"
     )
-    return None
+    warnings.warn(warning, stacklevel=2)
+    return PlotFont(None, warning)
 
 
 def png(figure: Figure) -> bytes:
@@ -64,7 +124,7 @@ def png(figure: Figure) -> bytes:
 
 
 def _font_family() -> list[str]:
-    family = japanese_font()
+    family = japanese_font().family
     return [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
 
 
@@ -96,7 +156,7 @@ def bar_plot(title: str, rows: list[dict], value: str = "count") -> bytes:
         labels = [_short(str(row["name"])) for row in rows][::-1]
         axes.barh(range(len(rows)), [row[value] for row in rows][::-1])
         axes.set_yticks(range(len(rows)), labels)
-        axes.set_title(title)
+        figure.suptitle(title)
         return png(figure)
 
 

@@ -17,3 +17,55 @@ def source_rows(report: dict) -> list[list[object]]:
         ]
         for s in report["sources"]
     ]
+
+
+PROVENANCE_HEADER = ["Item", "Value"]
+PACKAGES_HEADER = ["Package", "Version"]
+STEPS_HEADER = ["Step", "Started (UTC)", "Seconds"]
+
+
+def provenance_rows(report: dict) -> list[list[object]]:
+    """What made the corpus: the command, its inputs, the tokenizer, Python, the plot font."""
+    provenance = report["provenance"]
+    inputs = provenance["inputs"]
+    rows: list[list[object]] = [
+        ["Command", f"corpus {provenance['command'] or '(no run.json)'}"],
+        ["Input files", inputs["files"]],
+        ["Input bytes", inputs["bytes"]],
+    ]
+    tokenizer = provenance["tokenizer"]
+    if tokenizer:
+        rows += [
+            ["Tokenizer", tokenizer["model"]],
+            ["Tokenizer sha256", tokenizer["sha256"]],
+            ["Tokenizer vocabulary", tokenizer["vocab_size"]],
+        ]
+    rows += [
+        ["Python", provenance["python"]],
+        ["Plot font", report["plot_font"]["family"] or "none (Japanese shows as boxes)"],
+    ]
+    return rows
+
+
+def package_rows(report: dict) -> list[list[object]]:
+    return [
+        [name, version or "not installed"]
+        for name, version in report["provenance"]["packages"].items()
+    ]
+
+
+def filter_label(entry: dict) -> str:
+    """A chain entry as `Name(param=value,...)`, the way removal reasons name filters."""
+    params = ",".join(f"{k}={v}" for k, v in sorted(entry.items()) if k != "filter")
+    return f"{entry.get('filter')}({params})"
+
+
+def step_rows(report: dict) -> list[list[object]]:
+    """Each step's start and seconds, then their total."""
+    steps = report["provenance"]["steps"]
+    rows: list[list[object]] = [
+        [s["step"], s["started"] or "-", "-" if s["seconds"] is None else f"{s['seconds']:.1f}"]
+        for s in steps
+    ]
+    total = sum(s["seconds"] or 0 for s in steps)
+    return [*rows, ["Total", "", f"{total:.1f}"]]

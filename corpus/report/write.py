@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 
 from corpus.atomic_files import write_text
+from corpus.pipelines.output_ownership import REPORT_HTML, REPORT_JSON, REPORT_MARKDOWN
 from corpus.report.collect import collect
 from corpus.report.html import render_html
 from corpus.report.markdown import render_markdown
 
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
-REPORT_JSON = "report.json"
-REPORT_HTML = "report.html"
-REPORT_MARKDOWN = "report.md"
 
 
 def write_report(run_directory: str, output_directory: str | None = None) -> dict:
