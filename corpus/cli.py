@@ -1,50 +1,82 @@
-"""The `corpus` command.
+"""The `corpus` command: Common Crawl WARC files (and other sources) -> a Japanese
+pre-training corpus, as Apache Beam pipelines.
 
-    corpus run CONFIG [--set KEY=VALUE ...] [--overwrite] [BEAM FLAGS]
-    corpus extract WARC... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
-    corpus filter PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
-    corpus dedup PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
-    corpus tokenize PARQUET... --output DIR [--config CONFIG] [--set KEY=VALUE ...] [BEAM FLAGS]
-    corpus train-tokenizer PARQUET... --output MODEL [--config CONFIG] [--set ...] [BEAM FLAGS]
-    corpus train-classifier DATA --output MODEL [--held-out 0.1] [--seed 0] ...
-    corpus stats RUN_OUTPUT_DIR [--output DIR]
-
-Flags this command does not know are Beam pipeline options and pass through to Beam
-(`--runner=DataflowRunner`, `--direct_num_workers=2`, `--temp_location=gs://...`);
-write them as `--flag=value`, or put them after `--`.
+`corpus run CONFIG` runs every step a config file lists, end to end, and writes a report;
+the stage commands run one step on the files given. `corpus COMMAND --help` describes a
+command and its flags. The commands that run pipelines also take Beam's pipeline options
+and pass them on (`--runner=DataflowRunner`, `--direct_num_workers=2`,
+`--temp_location=gs://...`); anything after `--` passes to Beam as it is. Any other flag
+is refused. Without `--runner` a pipeline runs locally, one worker process per core,
+showing its progress; Beam's own log goes to the output's logs/corpus.log (`--verbose`
+shows it instead).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
+import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
-from corpus.config import ConfigError, RunConfig, apply_overrides, load_config, validate
-from corpus.filters.training import train_classifier
-from corpus.pipelines.run import run, run_single_stage, run_train_tokenizer
-from corpus.report.write import write_report
-from corpus.tokenize.tokenizer import Tokenizer, read_model
+# The commands import what they run when they run it: `corpus --help` loads no Beam, and
+# Beam's logging as it loads is held for the run's log (corpus.run_log).
+from corpus.run_log import current_log, hold_logging, release, stop_logging
+from corpus.terminal import configure, reset, terminal
+
+if TYPE_CHECKING:
+    from corpus.config import RunConfig
+
+STAGE_COMMANDS = {
+    "extract": ("extract", "WARC files -> Japanese documents", "WARC files or globs"),
+    "paragraph-stats": (
+        "paragraph_stats",
+        "documents -> paragraph frequency statistics, attached to the documents",
+        "document Parquet files or globs",
+    ),
+    "filter": (
+        "filter",
+        "documents -> the documents that pass the filter chain",
+        "document Parquet files or globs",
+    ),
+    "dedup": (
+        "dedup",
+        "documents -> one document per cluster of duplicates",
+        "document Parquet files or globs",
+    ),
+    "tokenize": (
+        "tokenize",
+        "documents -> token shards (Megatron .bin/.idx and Parquet)",
+        "document Parquet files or globs",
+    ),
+}
+"""Command -> (the stage it runs, its help, its inputs' help)."""
+ALIASES = {"paragraph-stats": ["paragraph_stats"]}
+BEAM_OPTIONS = """
+
+Beam's pipeline options pass through (`--runner=DataflowRunner`, `--direct_num_workers=2`),
+and anything after `--`."""
+INTERRUPTED = 130
+"""The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it."""
 
 
-def format_stats(stage: str, stats: dict) -> str:
-    outcomes = stats.get("outcome", {})
-    lines = [f"{stage}: {stats['records_read']} records read, {outcomes.get('kept', 0)} kept"]
-    lines += [
-        f"  {name:<24} {count:>10}" for name, count in sorted(outcomes.items()) if name != "kept"
-    ]
-    lines += [
-        f"  {'dead-lettered: ' + name:<24} {count:>10}"
-        for name, count in sorted(stats.get("dead_lettered", {}).items())
-    ]
-    lines += [f"  ({name:<22} {count:>10})" for name, count in stats.get("flag", {}).items()]
-    return "\n".join(lines)
+class Ran(NamedTuple):
+    """What a command that ran pipelines did: its config and each step's statistics."""
+
+    config: RunConfig
+    steps: dict[str, dict]
+    with_report: bool
 
 
 def stage_config(args: argparse.Namespace, inputs: list[str], output: str) -> RunConfig:
+    from corpus.config import apply_overrides, validate
+
     raw = {}
     if args.config:
         with open(args.config, encoding="utf-8") as handle:
@@ -55,20 +87,47 @@ def stage_config(args: argparse.Namespace, inputs: list[str], output: str) -> Ru
     return validate(apply_overrides(raw, args.set), args.config or "command line")
 
 
-def command_run(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+def command_run(args: argparse.Namespace, beam_args: list[str]) -> Ran:
+    from corpus.config import load_config
+    from corpus.interrupted import resumable
+    from corpus.pipelines.run import run
+
     config = load_config(args.config, args.set)
-    return run(config, beam_args, args.overwrite)
+    with resumable(config.output):
+        steps = run(config, beam_args, args.overwrite, args.config)
+    return Ran(config, steps, with_report=True)
 
 
-def command_stage(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
+def command_stage(args: argparse.Namespace, beam_args: list[str]) -> Ran:
+    from corpus.interrupted import resumable
+    from corpus.pipelines.run import run_single_stage
+
     config = stage_config(args, args.inputs, args.output)
-    stats = run_single_stage(args.command, config, beam_args, args.overwrite)
-    return {args.command: stats}
+    with resumable(config.output):
+        stats = run_single_stage(args.stage, config, beam_args, args.overwrite, args.config)
+    return Ran(config, {args.stage: stats}, with_report=False)
 
 
-def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
-    if beam_args:
-        raise ConfigError(f"train-classifier: unknown arguments {' '.join(beam_args)}")
+def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> None:
+    from corpus.pipelines.run import run_train_tokenizer
+    from corpus.run_log import log_into
+    from corpus.tokenize.tokenizer import Tokenizer, read_model
+
+    config = stage_config(args, args.inputs, args.output)
+    log_into(None)
+    run_train_tokenizer(args.inputs, args.output, config, beam_args, args.overwrite)
+    tokenizer = Tokenizer(read_model(args.output), add_bos=False, add_eos=False)
+    release()
+    print(
+        f"train-tokenizer: {args.output}: {tokenizer.vocab_size} pieces "
+        f"(vocab_size {config.tokenize.train.vocab_size}), sha256 {tokenizer.sha256}"
+    )
+
+
+def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> None:
+    from corpus.config import ConfigError
+    from corpus.filters.training import train_classifier
+
     try:
         report = train_classifier(
             Path(args.data),
@@ -84,110 +143,198 @@ def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> 
     except (OSError, ValueError) as error:
         raise ConfigError(f"train-classifier: {error}") from None
     print(report)
-    return {}
 
 
-def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
-    config = stage_config(args, args.inputs, args.output)
-    run_train_tokenizer(args.inputs, args.output, config, beam_args, args.overwrite)
-    tokenizer = Tokenizer(read_model(args.output), add_bos=False, add_eos=False)
-    print(
-        f"train-tokenizer: {args.output}: {tokenizer.vocab_size} pieces "
-        f"(vocab_size {config.tokenize.train.vocab_size}), sha256 {tokenizer.sha256}"
-    )
-    return {}
+def command_stats(args: argparse.Namespace, beam_args: list[str]) -> None:
+    from corpus.config import ConfigError
+    from corpus.report.progress import Step
+    from corpus.report.write import write_report
 
-
-def command_stats(args: argparse.Namespace, beam_args: list[str]) -> dict[str, dict]:
-    if beam_args:
-        raise ConfigError(f"stats: unknown arguments {' '.join(beam_args)}")
+    directory = args.output or args.run_output
     try:
-        report = write_report(args.run_output, args.output)
+        with Step(os.path.join(directory, "report.html")) as step:
+            report = write_report(args.run_output, args.output)
     except FileNotFoundError as error:
         raise ConfigError(f"stats: {error}") from None
     verdict = "" if report["funnel"]["consistent"] else " (the counts do not add up: see it)"
-    print(f"stats: report.html, .json and .md in {args.output or args.run_output}{verdict}")
-    return {}
+    step.finished("written")
+    print(f"stats: report.html, .json and .md in {directory}{verdict}")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written; a flag's default after its help, when it has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        default = action.default
+        shown = not (default is None or default is False or default == [])
+        shown = shown and default is not argparse.SUPPRESS
+        if shown and "%(default)" not in action.help:
+            return action.help + " (default: %(default)s)"
+        return action.help
+
+
+def _flag(parser: argparse.ArgumentParser, *names: str, **options: Any) -> None:
+    """Adds a flag, remembered among the command's own (for "did you mean")."""
+    action = parser.add_argument(*names, **options)
+    parser.get_default("own_flags").extend(action.option_strings)
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
+def _command(
+    commands: Any,
+    name: str,
+    help_text: str,
+    handler: Callable,
+    beam: bool,
+) -> argparse.ArgumentParser:
+    sub = commands.add_parser(
+        name,
+        aliases=ALIASES.get(name, []),
+        help=help_text,
+        description=help_text + (BEAM_OPTIONS if beam else ""),
+        formatter_class=HelpFormatter,
+        allow_abbrev=False,
+    )
+    sub.set_defaults(handler=handler, own_flags=["-h", "--help"], beam=beam)
+    if not beam:
+        return sub
+    _flag(
+        sub,
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, e.g. --set extract.method=trafilatura (repeatable)",
+    )
+    _flag(
+        sub,
+        "--overwrite",
+        action="store_true",
+        help="replace the results of another run in the output (without it, the same "
+        "command resumes its own unfinished output)",
+    )
+    _flag(
+        sub,
+        "--verbose",
+        action="store_true",
+        help="show Beam's log on the terminal instead of writing it to the output's "
+        "logs/corpus.log",
+    )
+    _flag(
+        sub,
+        "--progress-interval",
+        type=_positive,
+        metavar="SECONDS",
+        help="seconds between progress updates (default: 1 on a terminal, where the line "
+        "is rewritten in place; 10 otherwise)",
+    )
+    return sub
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("corpus")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="corpus", description=__doc__.split("\n\n")[0])
-    commands = main.add_subparsers(dest="command", required=True)
+    main = argparse.ArgumentParser(
+        prog="corpus",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    main.add_argument("--version", action="version", version=f"corpus {_version()}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
-        sub.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            metavar="KEY=VALUE",
-            help="override a config value, e.g. --set extract.method=trafilatura",
-        )
-        sub.add_argument(
-            "--overwrite",
-            action="store_true",
-            help="replace results already in the output (without it, `run` and the stage "
-            "commands resume their own unfinished output)",
-        )
-        return sub
+    run = _command(
+        commands, "run", "run the steps a config file lists, end to end", command_run, True
+    )
+    _flag(run, "config", help="the run's YAML config (every key: docs/configuration.md)")
 
-    run_parser = add("run", "run the stages a config file lists, end to end")
-    run_parser.add_argument("config", help="the run's YAML config")
-    run_parser.set_defaults(handler=command_run)
+    for name, (stage, help_text, inputs_help) in STAGE_COMMANDS.items():
+        sub = _command(commands, name, help_text, command_stage, True)
+        sub.set_defaults(stage=stage)
+        _flag(sub, "inputs", nargs="+", help=f"{inputs_help} (local, gs://, s3://, https://)")
+        _flag(sub, "--output", required=True, help="directory for the stage's output")
+        _flag(sub, "--config", help="YAML config for the stage's parameters")
 
-    for name, help_text, inputs_help in (
-        (
-            "extract",
-            "WARC files -> Japanese documents",
-            "WARC files or globs (local, gs://, s3://)",
-        ),
-        (
-            "paragraph_stats",
-            "documents -> paragraph frequency statistics, attached to the documents",
-            "document Parquet globs",
-        ),
-        ("filter", "documents -> documents that pass the filter chain", "document Parquet globs"),
-        ("dedup", "documents -> one document per cluster of duplicates", "document Parquet globs"),
-        (
-            "tokenize",
-            "documents -> token shards (Megatron .bin/.idx and Parquet)",
-            "document Parquet globs",
-        ),
-    ):
-        stage = add(name, help_text)
-        stage.add_argument("inputs", nargs="+", help=inputs_help)
-        stage.add_argument("--output", required=True, help="directory for the stage's output")
-        stage.add_argument("--config", help="YAML config for the stage's parameters")
-        stage.set_defaults(handler=command_stage)
-
-    tokenizer = add(
+    tokenizer = _command(
+        commands,
         "train-tokenizer",
         "train a SentencePiece model (tokenize.train) on a sample of documents",
+        command_train_tokenizer,
+        True,
     )
-    tokenizer.add_argument("inputs", nargs="+", help="document Parquet globs")
-    tokenizer.add_argument("--output", required=True, help="where to write the model")
-    tokenizer.add_argument("--config", help="YAML config holding tokenize.train")
-    tokenizer.set_defaults(handler=command_train_tokenizer)
+    _flag(tokenizer, "inputs", nargs="+", help="document Parquet files or globs")
+    _flag(tokenizer, "--output", required=True, help="where to write the model")
+    _flag(tokenizer, "--config", help="YAML config holding tokenize.train")
 
-    stats = commands.add_parser("stats", help="write the statistics report of a run's outputs")
-    stats.add_argument("run_output", help="a run's output directory (OUTPUT of its config)")
-    stats.add_argument("--output", help="where to write the report (default: RUN_OUTPUT)")
-    stats.set_defaults(handler=command_stats)
-
-    train = commands.add_parser(
-        "train-classifier", help="train a fastText quality classifier from text<TAB>label lines"
+    stats = _command(
+        commands, "stats", "write the statistics report of a run's output", command_stats, False
     )
-    train.add_argument("data", help="one `text<TAB>label` record per line")
-    train.add_argument("--output", required=True, help="where to write the model (.bin)")
-    train.add_argument("--held-out", type=float, default=0.1, help="share kept for evaluation")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--epochs", type=int, default=25)
-    train.add_argument("--word-ngrams", type=int, default=2)
-    train.add_argument("--lr", type=float, default=0.25)
-    train.add_argument("--dim", type=int, default=50)
-    train.add_argument("--buckets", type=int, default=200_000)
-    train.set_defaults(handler=command_train_classifier)
+    _flag(stats, "run_output", help="a run's output directory (OUTPUT of its config)")
+    _flag(stats, "--output", help="where to write the report (default: RUN_OUTPUT)")
+
+    train = _command(
+        commands,
+        "train-classifier",
+        "train a fastText quality classifier from `text<TAB>label` lines",
+        command_train_classifier,
+        False,
+    )
+    _flag(train, "data", help="one `text<TAB>label` record per line")
+    _flag(train, "--output", required=True, help="where to write the model (.bin)")
+    _flag(
+        train, "--held-out", type=float, default=0.1, help="share of the data kept for evaluation"
+    )
+    _flag(train, "--seed", type=int, default=0, help="seed of the held-out split and of training")
+    _flag(train, "--epochs", type=int, default=25, help="training epochs")
+    _flag(train, "--word-ngrams", type=int, default=2, help="longest word n-gram used as a feature")
+    _flag(train, "--lr", type=float, default=0.25, help="learning rate")
+    _flag(train, "--dim", type=int, default=50, help="size of the word vectors")
+    _flag(train, "--buckets", type=int, default=200_000, help="hash buckets for the n-grams")
     return main
+
+
+def _in_corpus(filename: str) -> bool:
+    package = os.path.dirname(os.path.abspath(__file__))
+    return os.path.abspath(filename).startswith(package + os.sep)
+
+
+def _notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The project's own Python warnings, for the summary; any other goes to the log."""
+    notes = []
+    for warning in caught:
+        if _in_corpus(warning.filename):
+            notes.append(str(warning.message))
+        else:
+            logging.getLogger("py.warnings").warning(
+                warnings.formatwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                ).rstrip()
+            )
+    return list(dict.fromkeys(notes))
+
+
+def _failure(error: Exception) -> str:
+    """One line for an unexpected error, naming its first cause (a pipeline's error holds
+    its worker's traceback); the whole traceback goes to the log."""
+    logging.getLogger("corpus").error("the command failed", exc_info=error)
+    lines = str(error).splitlines()
+    causes = [line for line in lines if re.match(r"[\w.]+(Error|Exception): \S", line)]
+    first = next((line for line in lines if line.strip()), "")
+    cause = causes[0] if causes else f"{type(error).__name__}: {first}"
+    return f"corpus: failed: {cause[:300]} (details in {current_log()})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,16 +343,61 @@ def main(argv: list[str] | None = None) -> int:
     if "--" in argv:
         split = argv.index("--")
         argv, passthrough = argv[:split], argv[split + 1 :]
-    args, beam_args = parser().parse_known_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args, unknown = parser().parse_known_args(argv)
+    verbose = getattr(args, "verbose", False)
+    configure(sys.stderr, verbose, getattr(args, "progress_interval", None))
+    hold_logging(verbose)  # before Beam is imported: it logs as it loads
     try:
-        stats = args.handler(args, beam_args + passthrough)
-    except ConfigError as error:
-        print(f"corpus: {error}", file=sys.stderr)
-        return 2
-    for stage, stage_stats in stats.items():
-        print(format_stats(stage, stage_stats))
-    return 0
+        return run_command(args, unknown, passthrough, verbose)
+    finally:
+        stop_logging()
+        reset()
+
+
+def run_command(
+    args: argparse.Namespace, unknown: list[str], passthrough: list[str], verbose: bool
+) -> int:
+    """Runs the command `args` names; prints its closing summary; returns its exit status."""
+    from corpus.beam_flags import beam_options
+    from corpus.config import ConfigError, RunConfig
+    from corpus.interrupted import Interrupted, noting_interrupts
+    from corpus.remote.file_systems import use_beam_options
+
+    status, message, ran = 0, None, None
+    with warnings.catch_warnings(record=not verbose) as caught:
+        try:
+            if not args.beam:  # it runs no pipeline: nothing passes to Beam
+                unknown, passthrough = unknown + passthrough, []
+            keys = list(RunConfig.model_fields) if args.beam else []
+            beam_args = beam_options(args.command, unknown, args.own_flags, keys, args.beam)
+            beam_args += passthrough
+            # The Beam options are final here: `beam_args` is what every pipeline of the
+            # command gets (empty for the commands that run none).
+            use_beam_options(beam_args)  # for the file systems of this process too
+            with noting_interrupts():
+                ran = args.handler(args, beam_args)
+        except ConfigError as error:
+            status, message = 2, f"corpus: {error}"
+        except Interrupted as stop:
+            status, message = INTERRUPTED, f"corpus: {stop}"
+        except KeyboardInterrupt:
+            status, message = INTERRUPTED, "corpus: stopped"
+        except Exception as error:
+            if current_log() is None:
+                raise
+            status, message = 1, _failure(error)
+        finally:
+            release()
+    if message:
+        terminal().line(message)
+    if ran is None:
+        return status
+    from corpus.report.summary import summarise
+
+    summary = summarise(*ran, log=current_log(), notes=_notes(caught or []))
+    for line in summary.lines():
+        print(line)
+    return summary.exit_status
 
 
 if __name__ == "__main__":

@@ -11,14 +11,26 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from corpus.extract.prefilter import MIN_KANA
 from corpus.filters.chain import FilterChain
 from corpus.model_files import is_file
+from corpus.remote import https  # noqa: F401  (a config may name http(s):// files)
 from corpus.sources import READERS, make_reader
 
 if TYPE_CHECKING:
@@ -38,6 +50,17 @@ def _existing_file(path: str) -> str:
 ExistingFile = Annotated[str, AfterValidator(_existing_file)]
 """A file that must exist when the config is validated: local, or on any Beam file system
 (gs://, s3://), checked through Beam FileSystems."""
+
+
+def _false_is_off(value: Any) -> Any:
+    return "off" if value is False else value
+
+
+_Choice = TypeVar("_Choice")
+YamlOff = Annotated[_Choice, BeforeValidator(_false_is_off)]
+"""A choice that includes `off`, e.g. `YamlOff[Literal["off", "newest"]]`: YAML 1.1 reads a
+bare `off` (and `no`, `false`) as false, which here means `off`. `true` (also `on`, `yes`)
+names none of the choices and is still refused."""
 
 
 class _Section(BaseModel):
@@ -146,7 +169,7 @@ class MinHashConfig(_Section):
     """Weight of false negatives when choosing bands x rows (datasketch's default)."""
     seed: int = Field(1, ge=0)
     """Seed of the permutations (datasketch's default is 1)."""
-    verify: Literal["off", "signatures", "exact"] = "signatures"
+    verify: YamlOff[Literal["off", "signatures", "exact"]] = "signatures"
     """Drop LSH candidate pairs below the threshold, measured by `signatures` (the share of
     agreeing signature values, MinHash's Jaccard estimate: cheap) or `exact` (the exact
     shingle Jaccard: the candidates are read and shingled again, and their shingle hashes
@@ -156,7 +179,7 @@ class MinHashConfig(_Section):
 class DedupConfig(_Section):
     """Documents -> one document per cluster of duplicates."""
 
-    url: Literal["off", "newest", "longest"] = "newest"
+    url: YamlOff[Literal["off", "newest", "longest"]] = "newest"
     """Documents with the same URL (across dumps): keep the newest capture or the longest
     text; `off` keeps all."""
     exact: bool = True
@@ -225,11 +248,11 @@ class TokenizeConfig(_Section):
     sequentially), or `keep` (the input's document order, by document key)."""
     seed: int = Field(0, ge=0)
     """Seed of the shuffled order."""
-    parquet: TokenParquet = "zstd"
+    parquet: YamlOff[TokenParquet] = "zstd"
     """The Parquet token table beside the Megatron files: `zstd` (1.6 bytes a token with
     LLM-jp's model), `uncompressed` (4 bytes, written in half the time) or `off`
     (Megatron files only). benchmarks/tokenize_throughput.py measures the difference."""
-    text_jsonl: TextJsonl = "off"
+    text_jsonl: YamlOff[TextJsonl] = "off"
     """Also write each shard's text as `{"text": ...}` lines, the input of Megatron's own
     preprocess tool: `jsonl`, `jsonl.gz` or `jsonl.zst` (the extension says the compression)."""
 
@@ -256,7 +279,7 @@ Stage = Literal["extract", "paragraph_stats", "filter", "dedup", "tokenize"]
 
 WARC_READER = "warc"
 SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-RESERVED_SOURCE_NAMES = ("blend", "tokenizer")
+RESERVED_SOURCE_NAMES = ("blend", "tokenizer", "logs")
 """Directories of the run's output that are not a source's."""
 
 
@@ -265,12 +288,99 @@ def _check_stage_order(stages: list[str]) -> None:
         raise ValueError("stages: tokenize writes no documents for a later stage to read")
 
 
-class SourceConfig(_Section):
+class CrawlInputs(_Section):
+    """Common Crawl files named by their crawl (corpus/remote/crawl.py): when the config is
+    validated, the crawl's list of files (`crawl-data/CRAWL/warc.paths.gz`) is read and
+    the chosen files' addresses become the inputs; `run.json` records them."""
+
+    crawl: str
+    """The crawl's name, e.g. `CC-MAIN-2024-22` (https://commoncrawl.org/overview)."""
+    files: str | int
+    """Which of the crawl's files, by their index in its list of files, from 0: `0-99`
+    (both ends included), `7`, `0-9,100-109`, or `all` (a crawl has about 90,000 WARC
+    files, some 100 TB)."""
+    kind: Literal["warc", "wet"] = "warc"
+    """`warc`: the pages as crawled, for `extract`; `wet`: Common Crawl's own text of each
+    page, for a source with `reader: wet`."""
+    base: str = "https://data.commoncrawl.org/"
+    """Where the crawl's files are read: https://data.commoncrawl.org/ (anywhere),
+    s3://commoncrawl/ (in AWS's us-east-1: faster; needs AWS credentials and the `aws`
+    extra), or any copy with the same layout (a directory, another URL)."""
+
+    @field_validator("crawl")
+    @classmethod
+    def _valid_crawl(cls, crawl: str) -> str:
+        # Imported here: corpus.remote.crawl imports ConfigError from this module.
+        from corpus.remote.crawl import CRAWL_NAME
+
+        if not CRAWL_NAME.fullmatch(crawl):
+            raise ValueError(f"{crawl!r} is not a crawl's name such as CC-MAIN-2024-22")
+        return crawl
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _valid_files(cls, files: Any) -> Any:
+        from corpus.remote.crawl import file_ranges
+
+        file_ranges(files)
+        return files
+
+
+_GLOBS = TypeAdapter(Annotated[list[str], Field(min_length=1)])
+CRAWL_READERS = {"warc": WARC_READER, "wet": "wet"}
+"""The reader of each kind of a crawl's files."""
+
+
+def _crawl_or_globs(value: Any) -> Any:
+    """A mapping is a crawl, anything else a list of globs: the errors are those of the one
+    meant, under `inputs`."""
+    if isinstance(value, (dict, CrawlInputs)):
+        return CrawlInputs.model_validate(value)
+    return _GLOBS.validate_python(value)
+
+
+Inputs = Annotated[list[str] | CrawlInputs, BeforeValidator(_crawl_or_globs)]
+
+
+class _HasInputs(_Section):
+    """A config section with `inputs`: files or globs, or a crawl (`CrawlInputs`), which
+    validation replaces by the addresses of its files."""
+
+    _crawl: CrawlInputs | None = PrivateAttr(None)
+
+    @property
+    def crawl_inputs(self) -> CrawlInputs | None:
+        """The crawl `inputs` named, if it named one (`inputs` holds its files)."""
+        return self._crawl
+
+    def _expand_crawl(self, reader: str, first_stage: str | None, where: str) -> None:
+        crawl = self.inputs
+        if not isinstance(crawl, CrawlInputs):
+            return
+        if reader not in CRAWL_READERS.values():
+            raise ValueError("inputs: a crawl is read by `reader: warc` or `reader: wet`")
+        if reader != CRAWL_READERS[crawl.kind]:
+            raise ValueError(
+                f"inputs.kind: a crawl's {crawl.kind} files need `reader: "
+                f"{CRAWL_READERS[crawl.kind]}`{where}"
+            )
+        if reader == WARC_READER and first_stage != "extract":
+            raise ValueError("stages: a crawl's WARC files go to `extract` first")
+        from corpus.remote.crawl import crawl_files  # here: see CrawlInputs
+
+        files = crawl_files(crawl.crawl, crawl.files, crawl.kind, crawl.base)
+        object.__setattr__(self, "inputs", files)  # resolved once, here: the model is frozen
+        self._crawl = crawl
+
+
+class SourceConfig(_HasInputs):
     """One named source of a run: its files, how they become documents, and the stages
     that apply to it (Wikipedia needs no boilerplate filter; code needs its own chain)."""
 
-    inputs: list[str] = Field(min_length=1)
-    """Files or globs (local, gs://, s3://) of the source."""
+    inputs: Inputs
+    """Files or globs (local, gs://, s3://, http(s):// URLs) of the source, or a crawl's
+    files, `{crawl: CC-MAIN-2024-22, files: 0-99}` (its WET files, `kind: wet`, with
+    `reader: wet`)."""
     reader: str = WARC_READER
     """`warc`: the inputs go to the source's first stage as they are (WARC files to
     `extract`, or document Parquet files to a later stage), as in the single-source form.
@@ -306,12 +416,17 @@ class SourceConfig(_Section):
             raise ValueError(f"options: {error}") from None
         return self
 
+    @model_validator(mode="after")
+    def _crawl_files(self) -> SourceConfig:
+        self._expand_crawl(self.reader, self.stages[0] if self.stages else None, "")
+        return self
+
     def reader_options(self, name: str) -> dict[str, Any]:
         """The reader's options, the documents' `source` defaulting to `name`."""
         return {"source": name, **self.options}
 
 
-class RunConfig(_Section):
+class RunConfig(_HasInputs):
     """A whole run: inputs, the stages to run in order, each stage's parameters, outputs.
 
     Two forms. Single-source: `inputs` and `stages`; every stage writes OUTPUT/STAGE/.
@@ -326,10 +441,10 @@ class RunConfig(_Section):
     OUTPUT/tokenizer/tokenizer.model. A `blend` then runs last, on every source's tokens.
     """
 
-    inputs: list[str] | None = Field(None, min_length=1)
+    inputs: Inputs | None = None
     """Single-source form: WARC files or globs (local paths, gs:// or s3:// with the
-    matching extra installed), or document Parquet files when the first stage is not
-    `extract`."""
+    matching extra installed, http(s):// URLs), or document Parquet files when the first
+    stage is not `extract`; or a crawl's WARC files, `{crawl: CC-MAIN-2024-22, files: 0-99}`."""
     output: str
     """Directory of the run's outputs: one subdirectory per stage (per source and stage
     with `sources`)."""
@@ -345,6 +460,13 @@ class RunConfig(_Section):
     path of a blend file (configs/blends/) or the same keys inline. Its source names are the
     run's. Written under OUTPUT/blend/: the selected documents as Megatron shards per source,
     `data_path.txt`, `per_split_data_args.json` and the blend report."""
+    blend_shortfall: Literal["fail", "warn"] = "fail"
+    """When a blend source cannot meet its target (too few tokens within its `max_repeats`,
+    or none at all): `fail` the command (exit status 1, after the whole run), or only
+    `warn` in the closing summary. The blend is written either way."""
+    allow_empty_sources: bool = False
+    """Accept a source (or the single-source form's inputs) that ends with no document: a
+    warning in the closing summary. By default the command fails (exit status 1)."""
     extract: ExtractConfig = ExtractConfig()
     """Parameters of the extraction stage."""
     paragraph_stats: ParagraphStatsConfig = ParagraphStatsConfig()
@@ -375,6 +497,11 @@ class RunConfig(_Section):
                     )
         if self.blend is not None:
             object.__setattr__(self, "blend", self._checked_blend().model_dump())
+        return self
+
+    @model_validator(mode="after")
+    def _crawl_files(self) -> RunConfig:
+        self._expand_crawl(WARC_READER, self.stages[0], " (a source's, under `sources:`)")
         return self
 
     def _checked_blend(self) -> BlendFile:

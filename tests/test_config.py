@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_defaults_are_documented_and_applied():
     config = validate({"inputs": ["a.warc.gz"], "output": "out"})
     assert config.stages == ["extract", "paragraph_stats", "filter", "dedup"]
-    assert config.filter.chain[0] == {"filter": "DocLength", "low": 50}
+    assert config.filter.chain[0] == {"filter": "MergeListTag"}
     assert config.extract.method == "paragraphs"
     assert config.extract.max_record_bytes == 16 * 2**20
     assert config.extract.languages == ["ja"]
@@ -61,6 +62,43 @@ def test_overrides_apply_before_validation(tmp_path):
         load_config(path, ["extract.method"])
 
 
+OFF_KEYS = {
+    "dedup.url": "dedup:\n  url: {}\n",
+    "dedup.minhash.verify": "dedup:\n  minhash:\n    verify: {}\n",
+    "tokenize.text_jsonl": "tokenize:\n  text_jsonl: {}\n",
+    "tokenize.parquet": "tokenize:\n  parquet: {}\n",
+}
+"""The keys whose choices include `off`, and where they stand in a YAML file."""
+
+
+def _value(config: RunConfig, key: str) -> object:
+    for part in key.split("."):
+        config = getattr(config, part)
+    return config
+
+
+@pytest.mark.parametrize("key", list(OFF_KEYS))
+@pytest.mark.parametrize("word", ["off", "Off", "OFF", "no", "false", "'off'"])
+def test_off_is_off_in_yaml_and_overrides(tmp_path, key, word):
+    # YAML 1.1 reads a bare off (and no, false) as false: where `off` is a choice, it is `off`
+    section = OFF_KEYS[key].format(word)
+    assert _value(load_config(write(tmp_path, "inputs: [a]\noutput: o\n" + section)), key) == "off"
+    path = write(tmp_path, "inputs: [a]\noutput: o\n")
+    assert _value(load_config(path, [f"{key}={word}"]), key) == "off"
+
+
+@pytest.mark.parametrize("key", list(OFF_KEYS))
+@pytest.mark.parametrize("word", ["true", "on", "yes"])
+def test_true_names_no_choice(tmp_path, key, word):
+    section = OFF_KEYS[key].format(word)
+    message = rf"{re.escape(key)}: Input should be .*'off'"
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, "inputs: [a]\noutput: o\n" + section))
+    path = write(tmp_path, "inputs: [a]\noutput: o\n")
+    with pytest.raises(ConfigError, match=message):
+        load_config(path, [f"{key}={word}"])
+
+
 def test_shipped_configs_validate():
     configs = sorted((REPO / "configs").glob("*.yaml"))
     assert configs
@@ -92,7 +130,7 @@ def test_shipped_filter_chains_validate():
 def test_llm_jp_v2_chain_needs_a_kenlm_model_or_skips_it(tmp_path, monkeypatch):
     chain = str(REPO / "configs/filters/llm-jp-v2.yaml")
     monkeypatch.delenv("LLMJP_KENLM_MODEL", raising=False)
-    with pytest.raises(ConfigError, match=r"chain\[11\] \(KenLMParagraphPerplexity\): model"):
+    with pytest.raises(ConfigError, match=r"chain\[5\] \(KenLMParagraphPerplexity\): model"):
         validate({"inputs": ["a"], "output": "o", "filter": {"chain": chain}})
     skipped = validate(
         {"inputs": ["a"], "output": "o", "filter": {"chain": chain, "skip": KENLM_FILTERS}}
@@ -105,4 +143,4 @@ def test_llm_jp_v2_chain_needs_a_kenlm_model_or_skips_it(tmp_path, monkeypatch):
     monkeypatch.setenv("LLMJP_KENLM_MODEL", str(model))
     full = validate({"inputs": ["a"], "output": "o", "filter": {"chain": chain}})
     assert len(full.filter.chain) == 24
-    assert full.filter.chain[11]["model"] == str(model)
+    assert full.filter.chain[5]["model"] == str(model)

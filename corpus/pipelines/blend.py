@@ -47,6 +47,7 @@ from corpus.blend.selection import (
 )
 from corpus.config import DocumentOrder
 from corpus.pipelines.document_io import CountRecordsRead
+from corpus.pipelines.read_progress import count_read
 from corpus.pipelines.sharded_write import stable_shard
 from corpus.tokenize.manifest import TokenizerRecord, write_manifest
 from corpus.tokenize.token_shards import (
@@ -204,6 +205,7 @@ def _token_counts(token_file: TokenFile) -> Iterator[tuple[str, str, int]]:
     """(source, document id, tokens) of every document of one token shard."""
     source, path = token_file
     for batch in _token_batches(path, ["id", "num_tokens"]):
+        count_read(batch.num_rows)
         for document_id, tokens in zip(*batch.to_pydict().values(), strict=True):
             yield source, document_id, tokens
 

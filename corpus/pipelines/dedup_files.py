@@ -37,6 +37,7 @@ from corpus.dedup.signature_file import (
     signature_schema,
 )
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX, READ_BATCH_ROWS, read_document_file
+from corpus.pipelines.read_progress import counted
 from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
 from corpus.schema import DOCUMENT_SCHEMA, Document
 
@@ -85,7 +86,8 @@ class FingerprintFile(beam.DoFn):
 
     def process(self, index: int) -> Iterable[Fingerprint]:
         signatures = []
-        for row, document in enumerate(read_document_file(self.files.inputs[index])):
+        documents = counted(read_document_file(self.files.inputs[index]))
+        for row, document in enumerate(documents):
             fingerprint, signature = self.fingerprinter(document, make_ref(index, row))
             if signature is not None:
                 signatures.append(signature_row(row, fingerprint, signature))

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.pipelines.read_progress import count_read
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.stage_stats import RECORDS_READ
 from corpus.schema import DOCUMENT_SCHEMA, Document, document_key
@@ -29,8 +30,13 @@ class ReadDocuments(beam.PTransform):
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "ReadParquet" >> beam.io.ReadAllFromParquet()
-            | "ToDocument" >> beam.Map(Document.from_row)
+            | "ToDocument" >> beam.Map(_counted_document)
         )
+
+
+def _counted_document(row: dict) -> Document:
+    count_read(1)
+    return Document.from_row(row)
 
 
 def parquet_rows(paths: list[str]) -> int:

@@ -17,11 +17,12 @@ input or breaks the code.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 import apache_beam as beam
 from apache_beam.io import fileio
-from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystem import CompressionTypes, FileMetadata
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import ExtractConfig
@@ -29,6 +30,7 @@ from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.outcome import Outcome
 from corpus.extract.triage import Candidate, triage
 from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
+from corpus.pipelines.read_progress import counted
 from corpus.pipelines.stage_stats import OUTCOME, RECORDS_READ, Tally
 from corpus.schema import Document
 from corpus.warc.reader import ReadFailure, WarcRecord, read_warc
@@ -45,11 +47,12 @@ class ReadAndTriage(beam.DoFn):
         self.config = config
         self.tally = Tally("extract")
 
-    def process(self, file: fileio.FileMetadata) -> Iterable:
+    def process(self, file: FileMetadata) -> Iterable:
         path = file.path
         try:
             with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
-                for item in read_warc(stream, path, max_body_bytes=self.config.max_record_bytes):
+                items = read_warc(stream, path, max_body_bytes=self.config.max_record_bytes)
+                for item in counted(items, file.size_in_bytes, attrgetter("offset")):
                     yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "records"))
                     yield from self.triaged(item)
         except Exception as error:  # the reader is robust; this is the last line of defence

@@ -49,6 +49,7 @@ from corpus.pipelines.document_io import (
     parquet_rows,
     read_document_file,
 )
+from corpus.pipelines.read_progress import counted
 from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
 from corpus.pipelines.stage_stats import KEPT, OUTCOME
 from corpus.schema import DOCUMENT_SCHEMA, Document
@@ -167,7 +168,7 @@ class _ReadParagraphs(beam.DoFn):
 
     def process(self, index: int) -> Iterable:
         keys = set()
-        for document in read_document_file(self.files[index]):
+        for document in counted(read_document_file(self.files[index])):
             for paragraph in document.paragraphs:
                 if paragraph.live:
                     yield paragraph.text, 1

@@ -11,18 +11,18 @@ trained on a sample of every source when none is configured (`OUTPUT/tokenizer/`
 source's `tokenize`; then the blend (`OUTPUT/blend/`) from every source's token shards.
 
 A run owns its output directory: it writes `OUTPUT/run.json` (its config and input files)
-first, and `_SUCCESS` into each step's directory once the step has succeeded. The same
-command run again on that directory (after a kill, say) keeps every complete step, clears
-and redoes the others, and writes the report; another run's results are refused unless
-asked to overwrite them. Every file is written under a temporary name and renamed, so a
-file under its final name is always whole.
+first, and `_SUCCESS` (with the step's wall time) into each step's directory once the
+step has succeeded. The same command run again on that directory (after a kill, say) keeps
+every complete step, clears and redoes the others, and writes the report; another run's
+results are refused unless asked to overwrite them, which removes only what a run wrote
+(`output_ownership`). Every file is written under a temporary name and renamed, so a file
+under its final name is always whole.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
-import sys
 import time
 from collections.abc import Callable
 from operator import attrgetter, itemgetter
@@ -31,7 +31,6 @@ import apache_beam as beam
 from apache_beam.io.filesystem import FileMetadata
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.atomic_files import is_temporary, write_text
 from corpus.config import WARC_READER, ConfigError, RunConfig, SourceConfig
 from corpus.dedup.signature_file import check_compatible
 from corpus.pipelines.blend import WriteBlend
@@ -47,58 +46,48 @@ from corpus.pipelines.document_io import (
 )
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments
+from corpus.pipelines.output_ownership import (
+    BLEND_DIR,
+    COMPLETE_FILE,
+    READ_STAGE,
+    REMOVED_DIR,
+    RUN_COMMAND,
+    TOKENIZER_DIR,
+    claim_output,
+    clear_step,
+    mark_complete,
+    prepare_output,
+)
 from corpus.pipelines.paragraph_stats import STATS_PREFIX, STATS_SCHEMA, ParagraphStatisticsStage
-from corpus.pipelines.runner import make_pipeline
+from corpus.pipelines.runner import is_local, make_pipeline, run_to_end
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.sources import ReadSource
 from corpus.pipelines.stage_stats import STATS_FILE, WriteCounts, WriteStageStats
 from corpus.pipelines.tokenize import MODEL_FILE, TokenizeDocuments, TrainTokenizer
-from corpus.report.progress import stage_finished
+from corpus.remote.file_systems import check_file_systems, match_patterns
+from corpus.report.progress import Step, pipeline_step, stage_text
+from corpus.run_log import log_into
 from corpus.schema import Document
+from corpus.terminal import terminal
 from corpus.tokenize.manifest import MANIFEST_FILE, TokenizerRecord
 from corpus.tokenize.token_shards import TOKENS_PREFIX
-
-REMOVED_DIR = "removed"
-READ_STAGE = "read"
-"""The first step of a reader source: its files -> documents."""
-TOKENIZER_DIR = "tokenizer"
-BLEND_DIR = "blend"
-RUN_FILE = "run.json"
-"""Identifies the run that owns an output directory: its command, config and input files."""
-COMPLETE_FILE = "_SUCCESS"
-"""Written into a step's directory last, once the step's work has succeeded."""
+from corpus.tokenize.tokenizer import Tokenizer, read_model
 
 
 def check_inputs(patterns: list[str], key: str = "inputs") -> list[FileMetadata]:
     """Every input pattern must match at least one file, before any work starts; returns
-    the files matched, pattern by pattern, each pattern's in path order."""
+    the files matched, pattern by pattern, each pattern's in path order. A pattern whose
+    file system cannot be used, or that fails to be matched, raises ConfigError too."""
     matched = []
-    for pattern, result in zip(patterns, FileSystems.match(patterns), strict=True):
+    for pattern, result in zip(patterns, match_patterns(patterns, key), strict=True):
         if not result.metadata_list:
             raise ConfigError(f"{key}: {pattern!r} matches no file")
         matched += sorted(result.metadata_list, key=attrgetter("path"))
     return matched
 
 
-def files_under(directory: str) -> list[str]:
-    """Every file under `directory`, at any depth (none when it does not exist)."""
-    return [m.path for m in FileSystems.match([posixpath.join(directory, "**")])[0].metadata_list]
-
-
-def prepare_output(directory: str, overwrite: bool) -> None:
-    """Refuse to mix two runs' results in one directory unless asked to overwrite."""
-    previous = files_under(directory)
-    if not previous:
-        return
-    if not overwrite:
-        raise ConfigError(
-            f"output: {directory} already holds results; pass --overwrite to replace them"
-        )
-    FileSystems.delete(previous)
-
-
 def input_patterns(config: RunConfig) -> dict[str, list[str]]:
-    """The run's input globs by the config key that lists them."""
+    """The run's input globs (a crawl's file addresses) by the config key that lists them."""
     if config.sources is None:
         return {"inputs": config.inputs}
     return {f"sources.{name}.inputs": source.inputs for name, source in config.sources.items()}
@@ -106,57 +95,26 @@ def input_patterns(config: RunConfig) -> dict[str, list[str]]:
 
 def run_identity(config: RunConfig, command: str) -> dict:
     """What `run.json` holds: the command (`run`, or a stage's name), the validated config
-    and every input file it matches, with its size; raises ConfigError, naming the key, for
-    a pattern that matches nothing. `output` is left out (it is where the file lies), so
-    one config run into two directories writes the same `run.json` in both."""
+    and every input file it matches, with its size (0 when a server did not say); raises
+    ConfigError, naming the key, for a pattern that matches nothing or a file system that
+    cannot be used (the output's included). Inputs named by a crawl are recorded as named
+    in the config, and as the files they name in `inputs`, so a rerun reads those files or
+    is told its inputs changed. `output` is left out (it is where the file lies), so one
+    config run into two directories writes the same `run.json` in both."""
     files = [
         {"path": m.path, "bytes": m.size_in_bytes}
         for key, patterns in input_patterns(config).items()
         for m in check_inputs(patterns, key)
     ]
-    return {
-        "command": command,
-        "config": config.model_dump(mode="json", exclude={"output"}),
-        "inputs": files,
-    }
-
-
-def differing_keys(earlier: dict, identity: dict) -> list[str]:
-    """The keys in which two `run.json` differ, config sections by name (`config.filter`)."""
-    keys = []
-    for key in sorted(earlier.keys() | identity.keys()):
-        old, new = earlier.get(key), identity.get(key)
-        if key == "config" and isinstance(old, dict) and isinstance(new, dict):
-            keys += [
-                f"config.{k}" for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)
-            ]
-        elif old != new:
-            keys.append(key)
-    return keys
-
-
-def claim_output(directory: str, identity: dict, overwrite: bool) -> None:
-    """Makes `directory` the run's own: writes `identity` there as `run.json`. A directory
-    that holds the same `run.json` is a restarted run's, kept as it is to resume; other
-    results (another run's `run.json`, or none) are refused unless `overwrite`, which
-    deletes them. Temporary files a killed run left behind are not results."""
-    path = posixpath.join(directory, RUN_FILE)
-    existing = files_under(directory)
-    if any(not is_temporary(p) for p in existing) and not overwrite:
-        if not FileSystems.exists(path):
-            held = f"results that no {RUN_FILE} claims"
-        else:
-            earlier = read_json(path)
-            if earlier == identity:
-                return
-            differences = ", ".join(differing_keys(earlier, identity))
-            held = f"another run's results ({RUN_FILE} differs in {differences})"
-        raise ConfigError(
-            f"output: {directory} already holds {held}; pass --overwrite to replace them"
-        )
-    if existing:
-        FileSystems.delete(existing)
-    write_text(path, json.dumps(identity, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    check_file_systems([config.output], "output", writing=True)
+    recorded = config.model_dump(mode="json", exclude={"output"})
+    sections = [(config, recorded)] + [
+        (source, recorded["sources"][name]) for name, source in (config.sources or {}).items()
+    ]
+    for section, dumped in sections:
+        if section.crawl_inputs is not None:
+            dumped["inputs"] = section.crawl_inputs.model_dump(mode="json")
+    return {"command": command, "config": recorded, "inputs": files}
 
 
 def removal_partition(document: Document) -> str:
@@ -267,13 +225,13 @@ def execute(
     build: Callable[[beam.Pipeline], object],
 ) -> None:
     """Checks `inputs`, runs the pipeline `build` makes (it writes `directory` and its
-    `stats.json`) and reports its end."""
-    check_inputs(inputs)
+    `stats.json`), showing its progress, and reports its end."""
+    files = check_inputs(inputs)
     pipeline = make_pipeline(beam_args)
     build(pipeline)
-    started = time.monotonic()
-    pipeline.run().wait_until_finish()
-    stage_finished(directory, read_stats(directory), time.monotonic() - started)
+    with pipeline_step(directory, files, is_local(beam_args)) as step:
+        run_to_end(pipeline)
+    step.finished(stage_text(read_stats(directory)))
 
 
 def run_stage(
@@ -292,11 +250,18 @@ def run_stage(
     return read_stats(directory)
 
 
-def run_single_stage(stage: str, config: RunConfig, beam_args: list[str], overwrite: bool) -> dict:
+def run_single_stage(
+    stage: str,
+    config: RunConfig,
+    beam_args: list[str],
+    overwrite: bool,
+    config_file: str | None = None,
+) -> dict:
     """`corpus STAGE`: the stage on `config.inputs` into `config.output`, owned as a run's
-    output is (`claim_output`): run again, a complete output is kept, an incomplete one
-    redone. Returns the stage's statistics."""
-    claim_output(config.output, run_identity(config, stage), overwrite)
+    output is (`claim_output`, which protects `config_file`): run again, a complete output
+    is kept, an incomplete one redone. Returns the stage's statistics."""
+    claim_output(config.output, run_identity(config, stage), overwrite, config_file)
+    log_into(config.output)
     build = stage_pipeline(stage, config.inputs, config, config.output)
     return run_pipeline(config.inputs, config.output, beam_args, build)
 
@@ -316,18 +281,16 @@ def run_pipeline(
 
 def run_step(directory: str, work: Callable[[], object], overwrite: bool = False) -> None:
     """One step of a run whose output is claimed (`claim_output`): `work` fills `directory`,
-    then `COMPLETE_FILE` is written there, last. A directory already complete is kept as it
-    is unless `overwrite`; anything else in it (an unfinished attempt's files) is deleted
-    first, but a `run.json` at its top (a single-stage command's output is its stage's)."""
+    then `COMPLETE_FILE`, with the step's wall time, is written there, last. A directory
+    already complete is kept as it is unless `overwrite`; otherwise what an unfinished
+    attempt left there is deleted first (`clear_step`: only the step's own files)."""
     if FileSystems.exists(posixpath.join(directory, COMPLETE_FILE)) and not overwrite:
-        print(f"{directory}: complete, kept", file=sys.stderr, flush=True)
+        terminal().line(f"{directory}: complete, kept")
         return
-    identity = posixpath.join(directory, RUN_FILE)
-    leftovers = [path for path in files_under(directory) if path != identity]
-    if leftovers:
-        FileSystems.delete(leftovers)
+    clear_step(directory)
+    started = time.time()
     work()
-    write_text(posixpath.join(directory, COMPLETE_FILE), "")
+    mark_complete(directory, started, time.time())
 
 
 def run_stages(
@@ -356,20 +319,25 @@ def documents_of(directory: str) -> list[str] | None:
     return [pattern] if FileSystems.match([pattern])[0].metadata_list else None
 
 
-def run(config: RunConfig, beam_args: list[str], overwrite: bool) -> dict[str, dict]:
+def run(
+    config: RunConfig, beam_args: list[str], overwrite: bool, config_file: str | None = None
+) -> dict[str, dict]:
     """Runs every configured stage in order (per source, then the blend, with `sources`)
-    into `config.output`, which the run claims (`claim_output`): restarted, it keeps the
-    steps an earlier attempt completed and redoes the others. Returns each stage's
-    statistics by name (`SOURCE/STAGE` with `sources`)."""
-    claim_output(config.output, run_identity(config, "run"), overwrite)
+    into `config.output`, which the run claims (`claim_output`, which protects
+    `config_file`): restarted, it keeps the steps an earlier attempt completed and redoes
+    the others. Returns each stage's statistics by name (`SOURCE/STAGE` with `sources`)."""
+    claim_output(config.output, run_identity(config, RUN_COMMAND), overwrite, config_file)
+    log_into(config.output)
     if config.sources is None:
         stats, _ = run_stages(config.stages, config.inputs, config.output, config, beam_args)
     else:
         stats = run_sources(config, beam_args)
     # Imported here: the report imports this module, and only a whole run needs matplotlib.
-    from corpus.report.write import write_report
+    from corpus.report.write import REPORT_HTML, write_report
 
-    write_report(config.output)
+    with Step(posixpath.join(config.output, REPORT_HTML)) as step:
+        write_report(config.output)
+    step.finished("written")
     return stats
 
 
@@ -475,11 +443,14 @@ def train_tokenizer_model(
     inputs: list[str], model_path: str, config: RunConfig, beam_args: list[str]
 ) -> None:
     """Trains a SentencePiece model (`config.tokenize.train`) on documents Parquet files."""
-    check_inputs(inputs)
+    files = check_inputs(inputs)
     pipeline = make_pipeline(beam_args)
     _ = (
         pipeline
         | "Read" >> ReadDocuments(inputs)
         | "TrainTokenizer" >> TrainTokenizer(config.tokenize.train, model_path)
     )
-    pipeline.run().wait_until_finish()
+    with pipeline_step(model_path, files, is_local(beam_args)) as step:
+        run_to_end(pipeline)
+    pieces = Tokenizer(read_model(model_path), add_bos=False, add_eos=False).vocab_size
+    step.finished(f"trained, {pieces:,} pieces")

@@ -9,10 +9,22 @@ Flink, PortableRunner) is chosen with the usual Beam flags, which pass through a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import (
+    DirectOptions,
+    PipelineOptions,
+    SetupOptions,
+    StandardOptions,
+)
+from apache_beam.portability.api import beam_provision_api_pb2
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner, worker_handlers
+from apache_beam.runners.portability.fn_api_runner.fn_runner import ExtendedProvisionInfo
+from google.protobuf import json_format, struct_pb2
+
+from corpus.remote import https
 
 
 def _given(beam_args: list[str], flag: str) -> bool:
@@ -44,9 +56,77 @@ def limit_worker_malloc_arenas() -> None:
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
 
 
+def import_file_systems_on_workers(options: PipelineOptions) -> None:
+    """Workers import corpus's file systems (http://, https://) as they start: Beam finds
+    a file system among the classes imported, and a worker may match files before it has
+    unpickled any of corpus's code. (The Dataflow runner adds every imported file system
+    itself; the local and portable runners do not.)"""
+    setup = options.view_as(SetupOptions)
+    setup.beam_plugins = [*(setup.beam_plugins or []), https.__name__]
+
+
+SECRET_OPTIONS = {
+    "s3_access_key_id": "AWS_ACCESS_KEY_ID",
+    "s3_secret_access_key": "AWS_SECRET_ACCESS_KEY",
+    "s3_session_token": "AWS_SESSION_TOKEN",
+}
+"""Options local workers get through their environment (see `run_to_end`), not their
+options: a Beam worker writes its options into the log as it starts. boto3 reads these
+variables when no option names the credentials."""
+
+
+def options_for_local_workers(options: PipelineOptions) -> ExtendedProvisionInfo:
+    """The pipeline's options but the secrets, for the FnApiRunner to hand its worker
+    processes, which it otherwise starts with none: their file systems would lack their
+    flags (`--s3_endpoint_url`, `--http_retries`) and their plugins."""
+    # A protobuf Struct holds numbers as floats: an int would reach a worker as `2.0`,
+    # which an int flag refuses.
+    values = {
+        name: str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        for name, value in options.get_all_options(drop_default=True).items()
+        if name not in SECRET_OPTIONS
+    }
+    info = beam_provision_api_pb2.ProvisionInfo(
+        pipeline_options=json_format.ParseDict(values, struct_pb2.Struct()),
+        retrieval_token="unused-retrieval-token",  # the FnApiRunner's own default
+    )
+    return ExtendedProvisionInfo(info)
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_to_end(pipeline: beam.Pipeline) -> None:
+    """Runs `pipeline` and waits for its end. The local runner's worker processes, started
+    by the run, inherit the S3 credentials as environment variables for its duration."""
+    secrets = {}
+    if isinstance(pipeline.runner, FnApiRunner):
+        given = pipeline.options.get_all_options(drop_default=True)
+        secrets = {env: given[name] for name, env in SECRET_OPTIONS.items() if name in given}
+    with _environment(secrets):
+        pipeline.run().wait_until_finish()
+
+
+def is_local(beam_args: list[str]) -> bool:
+    """True when the pipeline runs on this machine, on the FnApiRunner (no `--runner`)."""
+    return PipelineOptions(beam_args).view_as(StandardOptions).runner is None
+
+
 def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
     options = PipelineOptions(beam_args)
-    if options.view_as(StandardOptions).runner is not None:
+    import_file_systems_on_workers(options)
+    if not is_local(beam_args):
         return beam.Pipeline(options=options)
     direct = options.view_as(DirectOptions)
     if not _given(beam_args, "--direct_num_workers"):
@@ -55,4 +135,5 @@ def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
         direct.direct_running_mode = "multi_processing"
     send_bundle_inputs_whole()
     limit_worker_malloc_arenas()
-    return beam.Pipeline(runner=FnApiRunner(), options=options)
+    runner = FnApiRunner(provision_info=options_for_local_workers(options))
+    return beam.Pipeline(runner=runner, options=options)

@@ -19,6 +19,7 @@ import apache_beam as beam
 from apache_beam.io import fileio
 
 from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
+from corpus.pipelines.read_progress import counted
 from corpus.pipelines.stage_stats import KEPT, OUTCOME, RECORDS_READ, Tally
 from corpus.schema import Document
 from corpus.sources import make_reader
@@ -26,15 +27,17 @@ from corpus.sources.records import UNREADABLE_FILE, Skipped, SourceReader
 
 
 class ReadSourceFile(beam.DoFn):
-    """One file -> its documents, a tally for every record, dead letters for bad input."""
+    """One file (path, size) -> its documents, a tally for every record, dead letters for
+    bad input."""
 
     def __init__(self, reader: SourceReader) -> None:
         self.reader = reader
         self.tally = Tally("sources")
 
-    def process(self, path: str) -> Iterable:
+    def process(self, file: tuple[str, int]) -> Iterable:
+        path, size = file
         try:
-            for item in self.reader.read(path):
+            for item in counted(self.reader.read(path), size):
                 yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "records"))
                 if isinstance(item, Document):
                     yield item
@@ -73,7 +76,7 @@ class ReadSource(beam.PTransform):
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "Match" >> fileio.MatchAll()
-            | "Path" >> beam.Map(lambda metadata: metadata.path)
+            | "Path" >> beam.Map(lambda metadata: (metadata.path, metadata.size_in_bytes))
             # Grouping by path reads a file matched by two patterns once, and spreads
             # the files over the workers.
             | "EachFileOnce" >> beam.Distinct()
