@@ -15,11 +15,16 @@ Every page of ../shared/fixtures/extraction that comes with gold:
   boilerplate that must not (`without`).
 
 Japanese pages are the ones fixture_warc.JAPANESE_PAGES names.
+
+Every page falls in one of two halves by a hash of its name (`split_of`): rules and models
+are tuned on the `train` half only (benchmarks/train_main_text.py), and main_text.py
+reports both halves, so the `test` half measures how a rule generalises.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from copy import deepcopy
 from dataclasses import dataclass
@@ -120,6 +125,14 @@ def trafilatura_eval_pages(root: Path) -> list[GoldPage]:
             GoldPage(name, "trafilatura-eval", path.read_bytes(), japanese(name), None, *snippets)
         )
     return pages
+
+
+SPLITS = ("train", "test")
+
+
+def split_of(name: str) -> str:
+    """`train` or `test`: the parity of the first byte of the SHA-256 of the page's name."""
+    return SPLITS[hashlib.sha256(name.encode("utf-8")).digest()[0] % 2]
 
 
 def gold_pages(fixtures: Path) -> list[GoldPage]:

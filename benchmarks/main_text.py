@@ -30,6 +30,10 @@ snippets that must appear found in the kept text; `without`, the share of the bo
 snippets absent (both compared with whitespace removed); `snip. lost`, pages with no
 kept text at all.
 
+The same tables for each half of the pages (gold_pages.split_of): the `train` half is the
+only one rules were tuned on (benchmarks/train_main_text.py), the `test` half shows how
+they generalise.
+
 Then why the two chains lose what they lose: every page lost whole, with the stage and the
 rule that dropped it (from the filter's debug output, `removed/` and `removed_by`); for a
 document measure, its value on the page as the rule saw it and on the page's article
@@ -67,14 +71,13 @@ import fasttext
 import trafilatura
 import yaml
 from fixture_warc import DEFAULT_FIXTURES, Page, build_warc
-from gold_pages import GoldPage, gold_pages
+from gold_pages import SPLITS, GoldPage, gold_pages, split_of
 from resiliparse.extract.html2text import extract_plain_text
 
 from corpus.config import ExtractConfig, FilterConfig
 from corpus.extract.charset import decode_body
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.langid import bundled_model_path
-from corpus.extract.main_content import TRAFILATURA_OPTIONS
 from corpus.extract.triage import Candidate, triage
 from corpus.filters.base import HighLowFilter, ParagraphFilter
 from corpus.filters.chain import FilterChain
@@ -519,7 +522,7 @@ def main() -> None:
         }
         anchors_done = time.monotonic()
 
-        options = ", ".join(f"{k}={v}" for k, v in TRAFILATURA_OPTIONS.items())
+        options = ", ".join(f"{k}={v}" for k, v in ExtractConfig().trafilatura_options.items())
         print(
             f"\nNotes: the {len(pages) - len(japanese)} non-Japanese pages run with every "
             "lid.176 label kept (min_language_score 0, kana pre-filter off) and the "
@@ -534,6 +537,15 @@ def main() -> None:
             f"{len(pages) - gold} with snippets only (with / without / snip. lost)"
         )
         print("\n".join(table(pages, texts)))
+        for half in SPLITS:
+            subset = [p for p in pages if split_of(p.name) == half]
+            role = (
+                "the rules' thresholds and the MainText model were chosen on these pages only"
+                if half == "train"
+                else "never read when choosing a rule, threshold or weight"
+            )
+            print(f"\n{half.capitalize()} half (gold_pages.split_of): {len(subset)} pages, {role}")
+            print("\n".join(table(subset, texts)) if subset else "(none)")
         ja_gold = sum(p.text is not None for p in japanese)
         print(
             f"\nJapanese gold pages only: {len(japanese)}, {ja_gold} with gold text and "

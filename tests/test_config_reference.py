@@ -35,7 +35,7 @@ def test_every_key_is_documented_with_its_default():
     assert len(keys) > 40
     assert [key for key in keys if f"| `{key}` |" not in text] == []
     assert "| `extract.max_record_bytes` | int, > 0 | `16777216` |" in text
-    assert '| `dedup.minhash.verify` | "off" \\| "signatures" \\| "exact" | `signatures` |' in text
+    assert '| `dedup.minhash.verify` | "off" \\| "signatures" \\| "exact" | `exact` |' in text
     assert (
         "| `filter.chain` | list[dict[str, any]] \\| str | `corpus/filters/default_chain.yaml` |"
         in (text)

@@ -15,6 +15,7 @@ from corpus.filters.dom import (
     MergeListTag,
     NoContentDOM,
     PathSegment,
+    main_path,
     name_words,
     parse_path,
     prose_length,
@@ -197,6 +198,19 @@ def test_name_words(name: str, words: set[str]) -> None:
         ("html>body>div.post>header.article__header>h1", False),
         ("html>body>div.post>div.entry-header>h1", False),
         ("html>body>article>footer.entry-footer>p", True),
+        # captions, galleries, metadata, legal text, promo boxes, forms' choices
+        ("html>body>article>figure>figcaption", True),
+        ("html>body>article>div.image-caption>p", True),
+        ("html>body>div.gallery--slider>figure>p", True),
+        ("html>body>article>div.byline-section>div.publish-date", True),
+        ("html>body>div.legal>div.policy>p", True),
+        ("html>body>div.copyright__CopyrightContainer-f3mp1a-2>p", True),
+        ("html>body>div.PromoXSmall-category", True),
+        ("html>body>div.kanren-kiji>ul", True),
+        ("html>body>div>select#ComboCategorias>option", True),
+        # a heading's id is an anchor made from its text, not a name
+        ("html>body>div.pod>h2#How32do32I32find32yesterdays32date63", False),
+        ("html>body>div.pod>h2.entry-date", True),
         ("", False),
     ],
 )
@@ -227,6 +241,19 @@ def test_furniture_dom_spares_the_wrappers_of_the_main_block() -> None:
     assert [p.removed_by for p in result.paragraphs] == [
         "FurnitureDOM()", "", "", "FurnitureDOM()", "DocLength()",
     ]  # fmt: skip
+
+
+def test_the_main_block_is_the_element_with_the_most_prose() -> None:
+    body = "html>body>div.post>div.entry-content>p"
+    comment = "html>body>div.comments>div.comment>div.content>p"
+    live = [
+        Paragraph("記事の段落です。" * 20, path=body),
+        Paragraph("記事の二つ目の段落です。" * 20, path=body),
+        Paragraph("とても長いコメントです。" * 30, path=comment),  # the longest paragraph
+    ]
+    assert main_path(live) == body
+    result = FurnitureDOM().apply(make_document(live))
+    assert [p.removed_by for p in result.paragraphs] == ["", "", "FurnitureDOM()"]
 
 
 def test_furniture_dom_keeps_a_form_wrapped_page() -> None:

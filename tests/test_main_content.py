@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pickle
 import time
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.config import ExtractConfig
 from corpus.extract.main_content import ExtractionFailed, MainContentExtractor
 from corpus.extract.paragraphs import ExtractionTimeout
 from tests.test_paragraphs import (
@@ -32,7 +34,8 @@ SLOW_PAGE = (
 
 @pytest.fixture(scope="module")
 def extractor() -> Iterator[MainContentExtractor]:
-    extractor = MainContentExtractor(time_limit=30.0)  # generous: test machines are shared
+    # generous time limit: test machines are shared
+    extractor = MainContentExtractor(time_limit=30.0, options=ExtractConfig().trafilatura_options)
     yield extractor
     extractor.close()
 
@@ -130,6 +133,32 @@ def test_an_extractor_pickles_as_its_settings_only(extractor: MainContentExtract
     clone = pickle.loads(pickle.dumps(extractor))
     try:
         assert clone.time_limit == extractor.time_limit
+        assert clone.options == extractor.options
         assert clone.paragraphs(page) == expected
     finally:
         clone.close()
+
+
+def test_the_configured_options_default_to_trafilaturas_own() -> None:
+    trafilatura = pytest.importorskip("trafilatura")
+    defaults = inspect.signature(trafilatura.extract).parameters
+    options = ExtractConfig().trafilatura_options
+    assert set(options) == {"favor_precision", "favor_recall", "include_comments", "include_tables"}
+    assert options == {name: defaults[name].default for name in options}
+
+
+def test_the_configured_options_reach_trafilatura() -> None:
+    prose = "".join(f"<p>{'表の前に書かれた本文の段落です。' * 8}{i}</p>" for i in range(4))
+    table = "<table><tr><td>東京都の人口</td><td>一千四百万人</td></tr></table>"
+    page = f"<html><body><article>{prose}{table}</article></body></html>"
+    config = ExtractConfig(method="trafilatura", trafilatura_include_tables=False)
+    without_tables = MainContentExtractor(time_limit=30.0, options=config.trafilatura_options)
+    default = MainContentExtractor(time_limit=30.0, options=ExtractConfig().trafilatura_options)
+    try:
+        assert "東京都の人口" in "\n".join(p.text for p in default.paragraphs(page))
+        kept = "\n".join(p.text for p in without_tables.paragraphs(page))
+        assert "本文の段落です" in kept
+        assert "東京都の人口" not in kept
+    finally:
+        without_tables.close()
+        default.close()

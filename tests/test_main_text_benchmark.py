@@ -53,8 +53,10 @@ def test_gold_pages_and_groups_are_counted(output: str) -> None:
 
 @pytest.mark.slow
 def test_every_system_is_scored_on_every_page(output: str) -> None:
-    everything, japanese = tables(output)
-    assert len(everything) == len(japanese) == SYSTEMS
+    everything, train, test, japanese = tables(output)
+    assert len(everything) == len(train) == len(test) == len(japanese) == SYSTEMS
+    halves = re.findall(r"^(?:Train|Test) half \(gold_pages.split_of\): (\d+) pages", output, re.M)
+    assert len(halves) == 2 and sum(int(n) for n in halves) == 4
     # Extraction keeps every paragraph of all three gold-text pages (the English one too:
     # every language label is kept for it), so all of the gold and none lost.
     extract_only = next(cells for system, cells in everything.items() if "extract only" in system)
@@ -72,7 +74,7 @@ def test_every_system_is_scored_on_every_page(output: str) -> None:
 
 @pytest.mark.slow
 def test_the_loss_report_counts_the_pages_the_table_counts_lost(output: str) -> None:
-    everything, _ = tables(output)
+    everything, *_ = tables(output)
     default = next(cells for system, cells in everything.items() if "default" in system)
     in_table = int(default[3].split(" of ")[0]) + int(default[6].split(" of ")[0])
     reported = re.search(r"^default pipeline .*: (\d+) of 4 pages lost whole", output, re.M)

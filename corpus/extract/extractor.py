@@ -26,7 +26,7 @@ class DocumentExtractor:
         self.languages = frozenset(config.languages)
         self.identifier = LanguageIdentifier(config.langid_model)
         self.main_content = (
-            MainContentExtractor(config.time_limit_seconds)
+            MainContentExtractor(config.time_limit_seconds, config.trafilatura_options)
             if config.method == "trafilatura"
             else None
         )

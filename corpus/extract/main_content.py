@@ -9,13 +9,17 @@ The child is a plain `python -m corpus.extract.main_content` (not multiprocessin
 which re-runs the parent's main module in the child) talking over two extra pipes, so that
 anything a library prints on stdout cannot corrupt the replies.
 
-Options: favour precision and no comments, as datatrove runs it; tables kept (as rows of
-cells); trafilatura's cross-document deduplication off, because in a persistent process it
-would make a page's text depend on which pages came before it.
+Options: trafilatura's own defaults for what counts as main text (`favor_precision`,
+`favor_recall`, `include_comments`, `include_tables`), which the run's config may change
+(`ExtractConfig.trafilatura_options`): its precision mode drops real paragraphs of
+articles. Plain text only, no metadata; trafilatura's cross-document deduplication off,
+because in a persistent process it would make a page's text depend on which pages came
+before it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -24,10 +28,7 @@ from multiprocessing.connection import Connection
 from corpus.extract.paragraphs import ExtractionTimeout, normalize_text
 from corpus.schema import Paragraph
 
-TRAFILATURA_OPTIONS = {
-    "favor_precision": True,
-    "include_comments": False,
-    "include_tables": True,
+FIXED_OPTIONS = {
     "include_images": False,
     "include_links": False,
     "deduplicate": False,
@@ -44,10 +45,11 @@ class ExtractionFailed(Exception):
     """trafilatura raised on a page, or its child process died."""
 
 
-def _serve(requests: Connection, replies: Connection) -> None:
+def _serve(requests: Connection, replies: Connection, options: dict[str, bool]) -> None:
     """Child process: answer each HTML string with (True, text) or (False, error)."""
     import trafilatura
 
+    options = {**options, **FIXED_OPTIONS}
     replies.send(_READY)
     while True:
         try:
@@ -55,7 +57,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
         except EOFError:
             return
         try:
-            text = trafilatura.extract(html, **TRAFILATURA_OPTIONS)
+            text = trafilatura.extract(html, **options)
         except Exception as error:  # any failure is this page's, not the worker's
             replies.send((False, f"{type(error).__name__}: {error}"))
         else:
@@ -69,17 +71,19 @@ class MainContentExtractor:
     thread-safe: use one per DoFn instance. Call `close()` when done.
     """
 
-    def __init__(self, time_limit: float = 5.0) -> None:
+    def __init__(self, time_limit: float = 5.0, options: dict[str, bool] | None = None) -> None:
         self.time_limit = time_limit
+        self.options = dict(options or {})
+        """Passed to trafilatura.extract (its defaults for what is not given)."""
         self._process: subprocess.Popen | None = None
         self._requests: Connection | None = None
         self._replies: Connection | None = None
 
     def __getstate__(self) -> dict:
-        return {"time_limit": self.time_limit}
+        return {"time_limit": self.time_limit, "options": self.options}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["time_limit"])
+        self.__init__(state["time_limit"], state["options"])
 
     def paragraphs(self, html: str) -> list[Paragraph]:
         """Main-content paragraphs of `html`.
@@ -126,7 +130,14 @@ class MainContentExtractor:
         # The child sees the same import path as this process (tests, editable installs).
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(request_read), str(reply_write)],
+            [
+                sys.executable,
+                "-m",
+                __name__,
+                str(request_read),
+                str(reply_write),
+                json.dumps(self.options),
+            ],
             pass_fds=(request_read, reply_write),
             stdin=subprocess.DEVNULL,
             env=env,
@@ -148,4 +159,5 @@ if __name__ == "__main__":
     _serve(
         Connection(int(sys.argv[1]), writable=False),
         Connection(int(sys.argv[2]), readable=False),
+        json.loads(sys.argv[3]),
     )

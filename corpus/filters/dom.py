@@ -191,7 +191,9 @@ class MergeListTag(ParagraphFilter):
         )
 
 
-FURNITURE_TAGS = frozenset({"header", "footer", "aside", "nav", "noscript", "form", "button"})
+FURNITURE_TAGS = frozenset(
+    {"header", "footer", "aside", "nav", "noscript", "form", "button", "figcaption", "select"}
+)
 FURNITURE_WORDS = frozenset(
     {
         # page structure
@@ -206,8 +208,16 @@ FURNITURE_WORDS = frozenset(
         # blocks of links to other pages
         "related", "relation", "ranking", "rankings", "recommend", "recommended",
         "recommendation", "recommendations", "osusume", "popular", "trending",
+        "kanren", "ninki", "latest", "more", "promo", "promos", "promotion", "teaser",
+        "teasers",
         # sharing and comments
         "share", "sharing", "social", "sns", "comment", "comments",
+        # captions and galleries, which an article's text does not hold
+        "caption", "captions", "gallery",
+        # metadata around an article: dates, tags, credits
+        "meta", "date", "time", "timestamp", "tag", "tags", "credit", "credits",
+        # legal text
+        "legal", "copyright", "disclaimer", "privacy", "policy",
         # widgets and overlays
         "calendar", "modal", "popup", "overlay", "gdpr", "cookie", "cookies", "consent",
         "newsletter", "subscribe", "signup", "login", "search", "referer", "referrer",
@@ -232,7 +242,9 @@ def name_words(name: str) -> frozenset[str]:
 def _furniture_segment(segment: PathSegment, in_article: bool) -> bool:
     words: frozenset[str] = frozenset()
     if segment.tag not in UNNAMED_TAGS:
-        names = segment.classes if segment.id is None else (*segment.classes, segment.id)
+        # A heading's id is an anchor made from its text ("How do I find yesterday's date").
+        read_id = segment.id is not None and segment.tag not in HEADING_LEVELS
+        names = (*segment.classes, segment.id) if read_id else segment.classes
         words = words.union(*(name_words(name) for name in names))
     furniture = words & FURNITURE_WORDS
     if segment.tag in FURNITURE_TAGS:
@@ -253,24 +265,35 @@ def prose_length(paragraph: Paragraph) -> float:
     return longest * (1 - paragraph.link_chars / len(text))
 
 
+def main_path(live: list[Paragraph]) -> str:
+    """The path of the page's main block: the element whose paragraphs together hold the
+    most prose (`prose_length` summed by path), as readability scores the container of an
+    article's paragraphs rather than its longest one, which can be a long comment."""
+    totals: dict[str, float] = {}
+    for paragraph in live:
+        totals[paragraph.path] = totals.get(paragraph.path, 0.0) + prose_length(paragraph)
+    return max(totals, key=totals.__getitem__)
+
+
 class FurnitureDOM(ParagraphFilter):
     """Marks paragraphs that sit in page furniture: NoContentDOM's idea with whole-word
     matching, more furniture words, and a guard for the article itself. No parameters.
 
     A live paragraph goes when a segment of its path is furniture:
     - its tag is one of `FURNITURE_TAGS` (header, footer, aside, nav, noscript, form,
-      button); or
+      button, figcaption, select); or
     - one of its classes or its id holds a `FURNITURE_WORDS` word as a whole word
       (`name_words`: `g-navi`, `globalNavi`, `rightside-column`, `nocontent`; not
-      `inside`, `subheader`, `navy`). Classes of `html` and `body` are not read.
+      `inside`, `subheader`, `navy`). Classes of `html` and `body` are not read, nor
+      the ids of headings (anchors made from their text).
 
     A `header` or `aside` (tag or word) inside an `article` or `main` element, or named
     together with an article word (`entry-header`, `article__header`), is the article's
     own (its title, a pull-quote) and is not furniture.
 
-    The page's main block, the live paragraph with the longest line of text outside links
-    (`prose_length`), is never lost to a wrapper: a segment is not read when the main
-    block's path runs through the same segments down to it (Blogger's `div.widget.Blog`, a
+    The page's main block (`main_path`: the path whose paragraphs hold the most prose) is
+    never lost to a wrapper: a segment is not read when the main block's path runs through
+    the same segments down to it (Blogger's `div.widget.Blog`, a
     `form` around a whole ASP.NET page, an `l-sidebar-fixed` layout column). Paragraphs
     beside the main block in elements of the same path are spared with it."""
 
@@ -278,7 +301,7 @@ class FurnitureDOM(ParagraphFilter):
         live = document.live_paragraphs
         if not live:
             return document
-        main = parse_path(max(live, key=prose_length).path)
+        main = parse_path(main_path(live))
         paragraphs = [
             dataclasses.replace(p, removed_by=self.label)
             if p.live and self.is_no_content(p.path, main)
