@@ -74,7 +74,7 @@ def runs(fixtures, tmp_path_factory) -> dict:
     inputs = [write_input(documents, base / "input" / "documents-00000-of-00001.parquet")]
     exact = {"url": "off", "minhash": {"verify": "exact"}}
     stats = {workers: dedup(inputs, base / f"w{workers}", workers, **exact) for workers in (1, 2)}
-    signatures = dedup(inputs, base / "signatures", url="off")
+    signatures = dedup(inputs, base / "signatures", url="off", minhash={"verify": "signatures"})
     return {
         "documents": documents,
         "truth": components(documents, 0.8),
@@ -105,24 +105,29 @@ def test_exact_verification_no_false_merges_and_recall_of_true_duplicates(runs):
         assert row["cluster_size"] <= len(component_of[row["id"]])
     duplicates = sum(len(g) - 1 for g in truth)
     assert duplicates == 30
-    # Recall: 24 of the 30 true duplicates (LSH at 9 bands x 12 rows misses the rest).
-    assert 203 - len(kept) == 24
+    # Recall: 28 of the 30; the other two are in chains, below 0.8 against the document
+    # kept for their group, so they are kept (benchmarks/dedup_quality.py: 28 removable).
+    assert 203 - len(kept) == 28
+    kept_ids = {row["id"] for row in kept}
+    kept_shingles = [document_shingles(d.text, 5) for d in runs["documents"] if d.id in kept_ids]
+    for document in runs["documents"]:
+        if document.id not in kept_ids:
+            shingles = document_shingles(document.text, 5)
+            assert max(jaccard(shingles, other) for other in kept_shingles) >= 0.8
 
 
 def test_signature_verification_precision_and_recall(runs):
     stats, kept = runs["signatures"]
-    assert stats["outcome"] == {"exact_duplicate": 8, "near_duplicate": 17, "kept": 178}
+    assert stats["outcome"] == {"exact_duplicate": 8, "near_duplicate": 19, "kept": 176}
     kept_ids = {row["id"] for row in kept}
-    removed = [d for d in runs["documents"] if d.id not in kept_ids]
-    component_of = {doc_id: group for group in runs["truth"] for doc_id in group}
-    with_true_duplicate = [d for d in removed if component_of[d.id] & kept_ids]
-    # 22 of the 25 removed have a kept duplicate at Jaccard >= 0.8; the signatures' estimate
-    # let the other three through at 0.793, 0.769 and 0.765 (precision 0.88, recall 22/30).
-    assert (len(removed), len(with_true_duplicate)) == (25, 22)
-    kept_shingles = [document_shingles(d.text, 5) for d in runs["documents"] if d.id in kept_ids]
-    for document in removed:
-        shingles = document_shingles(document.text, 5)
-        assert max(jaccard(shingles, other) for other in kept_shingles) > 0.76
+    shingles = {d.id: document_shingles(d.text, 5) for d in runs["documents"]}
+    best = {
+        doc_id: max(jaccard(shingles[doc_id], shingles[other]) for other in kept_ids)
+        for doc_id in shingles.keys() - kept_ids
+    }
+    # The signatures' estimate decides: one removed document's best kept match is at 0.735
+    # (precision 26/27; `verify: exact` removes 28, all at >= 0.8).
+    assert sorted(round(value, 3) for value in best.values() if value < 0.8) == [0.735]
 
 
 def test_one_and_two_workers_write_identical_bytes(runs):
@@ -133,6 +138,7 @@ def test_one_and_two_workers_write_identical_bytes(runs):
     assert names == [p.relative_to(runs["base"] / "w2") for p in two]
     assert [str(n) for n in names] == [
         "documents-00000-of-00001.parquet",
+        "duplicates/duplicates-00000-of-00001.parquet",
         "signatures/signatures-00000-of-00001.parquet",
         "stats.json",
     ]
@@ -163,11 +169,11 @@ def test_incremental_run_removes_duplicates_of_an_earlier_run(runs):
     assert {r["id"] for r in kept2} <= {d.id for d in documents[1::2]}
     texts = [text_key(Document.from_row(r)) for r in kept1 + kept2]
     assert len(texts) == len(set(texts))
-    # Together the two runs remove about as many as one run over everything (24 of 203):
-    # one more, because a pair across the runs is verified by its signatures (the earlier
-    # run's text is not read again), which let one pair below 0.8 through.
-    assert len(runs["kept"]) == 179
-    assert len(kept1) + len(kept2) == 178
+    # Together the two runs remove about as many as one run over everything (28 of 203):
+    # one fewer. A pair across the runs is decided by its signatures (the earlier run's
+    # text is not read again), and each run keeps the earliest of its own clusters.
+    assert len(runs["kept"]) == 175
+    assert len(kept1) + len(kept2) == 176
     assert stats["records_read"] == 101
 
 

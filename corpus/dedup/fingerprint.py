@@ -128,7 +128,7 @@ class Fingerprinter:
         self.segmenter = WordSegmenter("sudachi") if minhash.shingles == "words" else None
         self.hasher = MinHasher(minhash.num_perm, minhash.seed)
         self.bands, self.rows = optimal_params(
-            minhash.threshold,
+            minhash.candidate_threshold,
             minhash.num_perm,
             minhash.false_positive_weight,
             minhash.false_negative_weight,

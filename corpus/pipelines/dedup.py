@@ -4,7 +4,9 @@
       (+ an earlier run's signature files -> fingerprints that always win: incremental)
       -> same URL (across dumps): keep the newest or the longest
       -> same normalised text: keep the earliest
-      -> near-duplicates (MinHash-LSH): keep the earliest of each cluster
+      -> near-duplicates (MinHash-LSH): keep the earliest of each cluster, remove the
+         members at the threshold against it
+      -> every removal (removed id, kept id, rule, similarity) -> duplicates/ (dedup_audit.py)
       -> kept fingerprints, grouped by the file they came from
       -> each input file read again: its kept documents, with cluster_id and cluster_size
          (how many input documents each stands for), in an output file of the same index
@@ -32,6 +34,7 @@ from corpus.dedup.fingerprint import (
     earliest_first,
     parse_ref,
 )
+from corpus.pipelines.dedup_audit import KeyedRemovals, WriteDuplicates
 from corpus.pipelines.dedup_files import (
     REPRESENTED,
     DedupFiles,
@@ -108,22 +111,33 @@ class DeduplicateDocuments(beam.PTransform):
         steps = []
         if self.config.url != "off":
             order = URL_ORDER[self.config.url]
-            steps.append(("url_duplicate", DeduplicateBy(attrgetter("url_key"), order)))
+            by_url = DeduplicateBy(attrgetter("url_key"), order)
+            url_removals = KeyedRemovals(attrgetter("url_key"), "url", None)
+            steps.append(("url_duplicate", by_url, url_removals))
         if self.config.exact:
-            steps.append(("exact_duplicate", DeduplicateBy(attrgetter("text_key"), earliest_first)))
+            by_text = DeduplicateBy(attrgetter("text_key"), earliest_first)
+            text_removals = KeyedRemovals(attrgetter("text_key"), "exact", 1.0)
+            steps.append(("exact_duplicate", by_text, text_removals))
         if minhash.enabled:
-            verify = None
+            verify = verify_kept = None
             if minhash.verify != "off":
                 read_payloads = ReadPayloads(files, fingerprinter, minhash.verify == "exact")
                 verify = VerifyEdges(read_payloads, minhash.threshold)
-            steps.append(("near_duplicate", MinHashDeduplicate(verify)))
+                verify_kept = VerifyEdges(read_payloads, minhash.threshold, with_similarity=True)
+            steps.append(("near_duplicate", MinHashDeduplicate(verify, verify_kept), None))
 
         fingerprinted = beam.pvalue.AsSingleton(
             current | "CountFingerprinted" >> beam.combiners.Count.Globally()
         )
-        after_steps = []
-        for name, step in steps:
-            fingerprints = fingerprints | name >> step
+        after_steps, removals = [], []
+        for name, step, keyed_removals in steps:
+            before = fingerprints
+            if keyed_removals is None:
+                fingerprints, removed = fingerprints | name >> step
+            else:
+                fingerprints = fingerprints | name >> step
+                removed = (before, fingerprints) | f"Removals_{name}" >> keyed_removals
+            removals.append(removed)
             count = (
                 fingerprints
                 | f"Current_{name}" >> beam.Filter(_is_current)
@@ -155,9 +169,15 @@ class DeduplicateDocuments(beam.PTransform):
             >> beam.Map(check_represented, read, has_previous=bool(files.previous))
         )
         counts = (outcomes, records_read, represented) | "Counts" >> beam.Flatten()
+        audit = (
+            removals
+            | "AllRemovals" >> beam.Flatten(pipeline=pbegin.pipeline)
+            | "WriteDuplicates" >> WriteDuplicates(files.output)
+        )
+        paths = (written.paths, audit) | "AllPaths" >> beam.Flatten()
         _ = (
             written.paths
             | "AllWritten" >> beam.combiners.Count.Globally()
             | "RemoveWorkFiles" >> beam.Map(remove_work_files, files)
         )
-        return written.paths, counts
+        return paths, counts

@@ -5,7 +5,9 @@
          (a star of edges per bucket)
       -> optionally keep only the edges whose documents are similar enough (below)
       -> connected components of the edges (distributed; corpus/pipelines/connected_components.py)
-      -> per component, the earliest document is kept; it stands for the component's size
+      -> per component, the earliest document is kept
+      -> each other member verified against it (the same `verify`): removed when it reaches
+         the threshold, else kept on its own; the kept document stands for those removed
 
 A bucket holds document references only, and its edges form a star (first member to each
 other member), so a bucket of k documents costs O(k) edges, not O(k^2). Buckets are not
@@ -25,6 +27,8 @@ files (corpus/pipelines/dedup_files.py), and joins it to the edges by each end i
 - `exact`: the exact Jaccard of the two shingle sets (the candidates' files are read and
   shingled again; about 8 bytes per shingle cross the shuffle). An earlier run's documents
   have no text here, so their pairs fall back to the signatures.
+The check of each cluster member against the kept document reads and joins its payloads
+the same way, a second time (most clusters are pairs whose one edge was already measured).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from corpus.dedup.lsh import (
     signature_similarity,
 )
 from corpus.pipelines.connected_components import ConnectedComponents
+from corpus.pipelines.dedup_audit import removal
 from corpus.pipelines.dedup_files import Payload, ReadPayloads, file_of
 from corpus.pipelines.exact_dedup import KeepOneCopy
 
@@ -91,21 +96,28 @@ def _first_halves(element: tuple[str, dict]) -> Iterable[tuple[str, tuple[str, P
             yield second, (first, first_payload)
 
 
-def _similar_edges(element: tuple[str, dict], threshold: float) -> Iterable[tuple[str, str]]:
+def _similar_edges(
+    element: tuple[str, dict], threshold: float, with_similarity: bool
+) -> Iterable[tuple]:
     second, grouped = element  # keyed by each edge's second document
     for second_payload in grouped["payload"]:
         for first, first_payload in grouped["halves"]:
-            if similarity(first_payload, second_payload) >= threshold:
-                yield first, second
+            value = similarity(first_payload, second_payload)
+            if value >= threshold:
+                yield (first, second, value) if with_similarity else (first, second)
 
 
 class VerifyEdges(beam.PTransform):
-    """Keeps the candidate edges whose documents reach the similarity threshold."""
+    """Keeps the candidate edges whose documents reach the similarity threshold, as
+    (first, second), or (first, second, similarity) `with_similarity`."""
 
-    def __init__(self, read_payloads: ReadPayloads, threshold: float) -> None:
+    def __init__(
+        self, read_payloads: ReadPayloads, threshold: float, with_similarity: bool = False
+    ) -> None:
         super().__init__()
         self.read_payloads = read_payloads
         self.threshold = threshold
+        self.with_similarity = with_similarity
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
         payloads = (
@@ -124,7 +136,7 @@ class VerifyEdges(beam.PTransform):
         return (
             {"halves": halves, "payload": payloads}
             | "JoinSecond" >> beam.CoGroupByKey()
-            | "Similar" >> beam.FlatMap(_similar_edges, self.threshold)
+            | "Similar" >> beam.FlatMap(_similar_edges, self.threshold, self.with_similarity)
         )
 
 
@@ -135,14 +147,56 @@ def _by_component(element: tuple[str, dict]) -> Iterable[tuple[str, Fingerprint]
         yield component, fingerprint
 
 
-class MinHashDeduplicate(beam.PTransform):
-    """Fingerprints -> one fingerprint per near-duplicate cluster (cluster_size summed)."""
+def _ref(keyed: tuple[str, Fingerprint]) -> tuple[str, str]:
+    component, fingerprint = keyed
+    return component, fingerprint.ref
 
-    def __init__(self, verify: VerifyEdges | None) -> None:
+
+def _to_kept(element: tuple[str, dict]) -> Iterator[tuple[str, str]]:
+    """(kept reference, member reference) for each other member of a component."""
+    _, grouped = element
+    for kept in grouped["kept"]:
+        for member in grouped["members"]:
+            if member != kept.ref:
+                yield kept.ref, member
+
+
+REMOVED = "removed"
+
+
+def _cluster_key(element: tuple[str, dict]) -> Iterator:
+    """A fingerprint keyed by the kept document it duplicates, or by itself; on `REMOVED`,
+    (kept reference, (removed id, similarity)) for a removed document of this run."""
+    ref, grouped = element
+    kept_ref, value = next(iter(grouped["kept"]), (ref, None))
+    for fingerprint in grouped["fingerprint"]:
+        yield kept_ref, fingerprint
+        if kept_ref != ref and not fingerprint.previous:
+            yield beam.pvalue.TaggedOutput(REMOVED, (kept_ref, (fingerprint.id, value)))
+
+
+def _near_removals(element: tuple[str, dict]) -> Iterator[dict]:
+    _, grouped = element
+    for kept in grouped["kept"]:
+        for doc_id, value in grouped["removed"]:
+            yield removal(doc_id, kept.id, "near", value)
+
+
+class MinHashDeduplicate(beam.PTransform):
+    """Fingerprints -> (one fingerprint per near-duplicate cluster, cluster_size summed;
+    a removal row for each document of this run removed, corpus/pipelines/dedup_audit.py).
+
+    The earliest document of each connected component of the (verified) candidate pairs is
+    kept. Each other member is then measured against that kept document by `verify` and
+    removed only when it reaches the threshold; a member that does not is kept (a chain of
+    pairs above the threshold does not remove a document below it against the kept one)."""
+
+    def __init__(self, verify: VerifyEdges | None, verify_kept: VerifyEdges | None) -> None:
         super().__init__()
         self.verify = verify
+        self.verify_kept = verify_kept
 
-    def expand(self, fingerprints: beam.PCollection) -> beam.PCollection:
+    def expand(self, fingerprints: beam.PCollection) -> tuple[beam.PCollection, beam.PCollection]:
         edges = (
             fingerprints
             | "BucketMembers" >> beam.FlatMap(bucket_members)
@@ -153,13 +207,36 @@ class MinHashDeduplicate(beam.PTransform):
         if self.verify is not None:
             edges = edges | "Verify" >> self.verify
         components = edges | "Components" >> ConnectedComponents()
-        return (
-            {
-                "fingerprint": fingerprints | "ByRef" >> beam.Map(lambda f: (f.ref, f)),
-                "component": components,
-            }
+        by_ref = fingerprints | "ByRef" >> beam.Map(lambda f: (f.ref, f))
+        by_component = (
+            {"fingerprint": by_ref, "component": components}
             | "JoinComponents" >> beam.CoGroupByKey()
             | "ByComponent" >> beam.FlatMap(_by_component)
-            | "KeepOne" >> beam.CombinePerKey(KeepOneCopy(earliest_first))
-            | "Kept" >> beam.Values()
         )
+        # Only references are grouped by component, never the fingerprints themselves.
+        to_kept = (
+            {
+                "kept": by_component
+                | "Earliest" >> beam.CombinePerKey(KeepOneCopy(earliest_first)),
+                "members": by_component | "MemberRefs" >> beam.Map(_ref),
+            }
+            | "JoinKept" >> beam.CoGroupByKey()
+            | "ToKept" >> beam.FlatMap(_to_kept)
+        )
+        if self.verify_kept is not None:
+            to_kept = to_kept | "VerifyKept" >> self.verify_kept
+        else:
+            to_kept = to_kept | "Unverified" >> beam.Map(lambda pair: (*pair, None))
+        kept_by = to_kept | "ByMember" >> beam.Map(lambda t: (t[1], (t[0], t[2])))
+        clustered = (
+            {"fingerprint": by_ref, "kept": kept_by}
+            | "JoinKeptBy" >> beam.CoGroupByKey()
+            | "ByCluster" >> beam.FlatMap(_cluster_key).with_outputs(REMOVED, main="keyed")
+        )
+        kept = clustered.keyed | "KeepOne" >> beam.CombinePerKey(KeepOneCopy(earliest_first))
+        removals = (
+            {"kept": kept, "removed": clustered[REMOVED]}
+            | "JoinRemoved" >> beam.CoGroupByKey()
+            | "Removals" >> beam.FlatMap(_near_removals)
+        )
+        return kept | "Kept" >> beam.Values(), removals

@@ -33,6 +33,7 @@ from corpus.blend.outputs import REPORT_MARKDOWN as BLEND_REPORT_MARKDOWN
 from corpus.config import ConfigError
 from corpus.dedup.signature_file import SIGNATURES_DIR
 from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
+from corpus.pipelines.dedup_audit import DUPLICATES_DIR
 from corpus.pipelines.dedup_files import WORK_DIR
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
 from corpus.pipelines.paragraph_stats import STATS_PREFIX
@@ -66,6 +67,7 @@ STEP_ENTRIES = (
     STATS_PREFIX,
     REMOVED_DIR,
     SIGNATURES_DIR,
+    DUPLICATES_DIR,
     WORK_DIR,
     f"{TOKENS_PREFIX}-*-of-*",
     f"{TEXT_PREFIX}-*-of-*",

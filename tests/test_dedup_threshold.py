@@ -1,0 +1,142 @@
+"""The near-duplicate decision at the threshold, on livedoor articles edited to known Jaccards:
+a pair at 0.81 is removed, a pair at 0.79 kept, a chain never removes a document below the
+threshold against its cluster's kept document, and the audit table names the kept
+document of every removal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from test_dedup_pipeline import dedup, kept_rows, write_input
+
+from corpus.config import DedupConfig
+from corpus.dedup.fingerprint import Fingerprinter
+from corpus.dedup.lsh import jaccard
+from corpus.dedup.shingles import document_shingles, without_whitespace
+from corpus.schema import Document, Paragraph
+
+LIVEDOOR = "ja_text/livedoor-news-corpus/text"
+EDIT_SPACING = 7  # > n = 5: each edit replaces 5 shingles of its own
+
+pytestmark = pytest.mark.slow
+
+
+def longest_bodies(fixtures: Path, count: int) -> list[str]:
+    bodies = [
+        without_whitespace("".join(path.read_text(encoding="utf-8").splitlines()[3:]))
+        for path in sorted((fixtures / LIVEDOOR).glob("*/*-*.txt"))
+    ]
+    return sorted(bodies, key=len, reverse=True)[:count]
+
+
+def edited(text: str, edits: int, start: int, mark: str) -> str:
+    """`text` with `edits` characters, EDIT_SPACING apart from `start`, replaced by `mark`."""
+    characters = list(text)
+    for k in range(edits):
+        characters[start + k * EDIT_SPACING] = mark
+    return "".join(characters)
+
+
+def similarity(a: str, b: str) -> float:
+    return jaccard(document_shingles(a), document_shingles(b))
+
+
+def variant_at(text: str, low: float, high: float, start: int = 0, mark: str = "■") -> str:
+    """The variant of `text` with the most edits whose Jaccard to it is still >= low; it
+    must be < high."""
+    edits = 0
+    while similarity(text, edited(text, edits + 1, start, mark)) >= low:
+        edits += 1
+    variant = edited(text, edits, start, mark)
+    assert low <= similarity(text, variant) < high
+    return variant
+
+
+def document(doc_id: str, text: str) -> Document:
+    url = f"https://example.jp/{doc_id.replace('u1', 'u0')}"
+    return Document(id=doc_id, url=url, paragraphs=[Paragraph(text)])
+
+
+@pytest.fixture(scope="module")
+def output(texts, tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("threshold")
+    documents = [document(doc_id, text) for doc_id, text in texts.items()]
+    inputs = [write_input(documents, base / "input" / "documents-00000-of-00001.parquet")]
+    dedup(inputs, base / "out")  # the defaults
+    return base / "out"
+
+
+@pytest.fixture(scope="module")
+def texts(fixtures: Path) -> dict[str, str]:
+    x, y, z, u, v = longest_bodies(fixtures, 5)
+    half = len(z) // 2
+    return {
+        "x0": x,
+        "x1": variant_at(x, 0.80, 0.82),
+        "y0": y,
+        "y1": variant_at(y, 0.78, 0.80),
+        # A chain: z0 ~ z1 ~ z2 at >= 0.8, z0 and z2 (edited in different halves) below it.
+        "z0": variant_at(z, 0.84, 0.86, start=0, mark="■"),
+        "z1": z,
+        "z2": variant_at(z, 0.84, 0.86, start=half, mark="▲"),
+        "x2": x,  # an exact copy of x0
+        "u0": u,
+        "u1": v,  # u1 has u0's URL
+    }
+
+
+@pytest.fixture(scope="module")
+def kept(output) -> set[str]:
+    return {row["id"] for row in kept_rows(output)}
+
+
+def test_the_constructed_similarities(texts):
+    assert 0.80 <= similarity(texts["x0"], texts["x1"]) < 0.82
+    assert 0.78 <= similarity(texts["y0"], texts["y1"]) < 0.80
+    assert similarity(texts["z0"], texts["z1"]) >= 0.84
+    assert similarity(texts["z1"], texts["z2"]) >= 0.84
+    assert similarity(texts["z0"], texts["z2"]) < 0.8
+
+
+def test_the_chain_is_one_candidate_component(texts):
+    fingerprinter = Fingerprinter(DedupConfig())
+    bands = {k: set(fingerprinter.band_keys(fingerprinter.signature(texts[k]))) for k in texts}
+    # Without the check against the kept document z2 would go with its component.
+    assert bands["z0"] & bands["z1"] and bands["z1"] & bands["z2"]
+
+
+def test_a_pair_at_0_81_is_removed(kept):
+    assert {"x0", "x1"} & kept == {"x0"}
+
+
+def test_a_pair_at_0_79_is_kept(kept):
+    assert {"y0", "y1"} <= kept
+
+
+def test_a_chain_removes_only_against_the_kept_document(kept, texts):
+    # z0 is kept (the earliest), z1 goes (0.84+ to z0); z2 is below 0.8 against z0, and
+    # z1, its only copy at 0.8, is removed, so z2 stays.
+    assert {"z0", "z1", "z2"} & kept == {"z0", "z2"}
+    for doc_id in {"x0", "x1", "y0", "y1", "z0", "z1", "z2"} - kept:
+        best = max(similarity(texts[doc_id], texts[other]) for other in kept)
+        assert best >= 0.8, doc_id
+
+
+def test_the_audit_names_the_kept_document_of_every_removal(output, texts, kept):
+    paths = sorted((output / "duplicates").glob("duplicates-*.parquet"))
+    assert [p.name for p in paths] == ["duplicates-00000-of-00001.parquet"]
+    rows = pq.read_table(paths[0]).to_pylist()
+    assert [(r["id"], r["kept_id"], r["rule"]) for r in rows] == [
+        ("u1", "u0", "url"),
+        ("x1", "x0", "near"),
+        ("x2", "x0", "exact"),
+        ("z1", "z0", "near"),
+    ]
+    assert set(texts) - kept == {r["id"] for r in rows}
+    by_id = {r["id"]: r["similarity"] for r in rows}
+    assert by_id["x2"] == 1.0 and by_id["u1"] is None
+    for doc_id in ("x1", "z1"):
+        kept_id = doc_id[0] + "0"
+        assert by_id[doc_id] == pytest.approx(similarity(texts[doc_id], texts[kept_id]))
