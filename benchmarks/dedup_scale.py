@@ -51,8 +51,8 @@ from synthetic_documents import (
     recorded_parameters,
 )
 
-from corpus.config import MinHashConfig
 from corpus.pipelines.document_io import documents_glob
+from corpus.pipelines.output_ownership import RUN_FILE
 from corpus.pipelines.stage_stats import STATS_FILE
 
 OUTCOMES = ("url_duplicate", "exact_duplicate", "near_duplicate", "kept")
@@ -129,6 +129,13 @@ def main() -> int:
     parser.add_argument("--documents-per-file", type=int, default=20_000)
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between samples")
     parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a config override passed to `corpus dedup`, e.g. dedup.minhash.verify=signatures",
+    )
     args = parser.parse_args()
 
     work = args.work_dir or Path(tempfile.gettempdir()) / f"corpus-dedup-{args.documents}"
@@ -161,6 +168,7 @@ def main() -> int:
         str(output),
         "--overwrite",
         f"--direct_num_workers={args.workers}",
+        *(f"--set={override}" for override in args.set),
     ]
     print("running:", " ".join(command[2:]))
     log = work / "dedup.log"
@@ -187,12 +195,17 @@ def main() -> int:
         [pq.read_table(f, columns=["id"])["id"].combine_chunks() for f in files]
     )
     truth = pq.read_table(data / GROUND_TRUTH_FILE)
-    threshold = MinHashConfig().threshold
+    minhash = json.loads((output / RUN_FILE).read_text())["config"]["dedup"]["minhash"]
+    threshold = minhash["threshold"]
     quality = removal_quality(truth, kept_ids, threshold)
 
     print(
         f"\n{args.documents:,} documents, --direct_num_workers={args.workers}: "
         f"{seconds:,.1f} s, {args.documents / seconds:,.0f} documents/s"
+    )
+    print(
+        f"minhash: candidate_threshold {minhash['candidate_threshold']}, "
+        f"threshold {threshold}, verify {minhash['verify']}"
     )
     print(
         f"peak RSS, whole process tree: {gib(memory.peak_total_kib)} "
