@@ -51,8 +51,8 @@ def limit_worker_malloc_arenas() -> None:
     """Worker processes started from now on use at most 2 glibc malloc arenas (unless
     MALLOC_ARENA_MAX is set already). glibc gives threads their own arenas, up to 8 per
     core, and a Beam worker's threads (gRPC, data plane, bundles) leave freed memory
-    scattered over them: in the 1M-document dedup the process tree's peak fell from 5.63
-    to 4.84 GiB with 2 arenas in the workers, at the same speed."""
+    scattered over them; 2 arenas keep the 1M-document dedup's peak memory lower at the
+    same speed (docs/design-decisions.md)."""
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
 
 
