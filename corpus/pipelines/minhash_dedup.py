@@ -14,10 +14,10 @@ other member), so a bucket of k documents costs O(k) edges, not O(k^2). Buckets 
 grouped one per key but 2**20 ways (`BUCKET_GROUP_BITS`), each member one `bytes` value
 (bucket key + reference): almost every bucket holds one document, and a runner that
 groups in memory (Beam's local one) would otherwise hold a key, a list and a table entry
-for each of the 7M band keys of 1M documents, its largest peak. A group is read twice and only its distinct bucket keys are held
-(each one's smallest member), so a hot bucket (the same band on a million template
-pages) costs one entry: it is streamed, never collected, as the connected components'
-hubs are (see that module on hot keys).
+for each of the 7M band keys of 1M documents, its largest peak. A group is read twice
+and only its distinct bucket keys are held (each one's smallest member), so a hot bucket
+(the same band on a million template pages) costs one entry: it is streamed, never
+collected, as the connected components' hubs are (see that module on hot keys).
 
 Verification (`minhash.verify`) reads what it needs for the candidates only, from their
 files (corpus/pipelines/dedup_files.py), and joins it to the edges by each end in turn:
