@@ -76,13 +76,15 @@ class FilterChain:
 
     def apply(self, document: Document) -> Document:
         """The document after the chain; `removed_by` is set when it was removed."""
+        live = live_view(document)  # only paragraph filters change it
         for f in self.filters:
             if isinstance(f, DocumentFilter):
-                reason = f.removal(live_view(document))
+                reason = f.removal(live)
                 if reason is not None:
                     return dataclasses.replace(document, removed_by=reason)
             elif isinstance(f, ParagraphFilter):
                 document = f.apply(document)
-                if not document.live_paragraphs:
+                live = live_view(document)
+                if not live.paragraphs:
                     return dataclasses.replace(document, removed_by=f.label)
         return document

@@ -332,7 +332,7 @@ def run(
         stats, _ = run_stages(config.stages, config.inputs, config.output, config, beam_args)
     else:
         stats = run_sources(config, beam_args)
-    # Imported here: the report imports this module, and only a whole run needs matplotlib.
+    # Imported here: only a whole run needs the report (and matplotlib).
     from corpus.report.write import REPORT_HTML, write_report
 
     with Step(posixpath.join(config.output, REPORT_HTML)) as step:

@@ -37,7 +37,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
 from corpus.pipelines.document_io import parquet_rows
-from corpus.pipelines.run import BLEND_DIR
+from corpus.pipelines.output_ownership import BLEND_DIR
 from corpus.report.funnel import funnel
 from corpus.report.histogram import Histogram
 from corpus.report.plots import japanese_font

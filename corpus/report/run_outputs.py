@@ -17,12 +17,11 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.config import RunConfig
 from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
+from corpus.pipelines.output_ownership import BLEND_DIR, READ_STAGE, REMOVED_DIR
 from corpus.pipelines.paragraph_stats import STATS_PREFIX
-from corpus.pipelines.run import BLEND_DIR, READ_STAGE
 from corpus.pipelines.stage_stats import STATS_FILE
 from corpus.tokenize.token_shards import TOKENS_PREFIX
 
-REMOVED_DIR = "removed"
 RUN_ORDER: tuple[str, ...] = (
     READ_STAGE,
     *get_args(get_args(RunConfig.model_fields["stages"].annotation)[0]),

@@ -8,7 +8,6 @@ unless the config accepts it (`allow_empty_sources`, `blend_shortfall: warn`).
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from corpus.config import RunConfig
 from corpus.pipelines.output_ownership import BLEND_DIR, REPORT_HTML, REPORT_JSON
 from corpus.pipelines.stage_stats import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
 from corpus.report.progress import stage_text
+from corpus.report.run_outputs import read_json
 
 SHOWN_DROPS = 3
 """Drop reasons a step's summary line names, the largest first."""
@@ -129,10 +129,7 @@ def unbalanced(steps: dict[str, dict]) -> list[str]:
 
 
 def _read_json(path: str) -> dict | None:
-    if not FileSystems.exists(path):
-        return None
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read())
+    return read_json(path) if FileSystems.exists(path) else None
 
 
 def failed_checks(report: dict) -> list[str]:
