@@ -13,6 +13,11 @@ WARC files (records written byte by byte here, so that each can be broken exactl
 - `corrupt.warc.gz`: three records, the middle gzip member damaged;
 - `cut.warc.gz`: two records, the file cut inside the second one's gzip member;
 - `lengths.warc` (plain): a Content-Length too long, one too short, one right;
+- `resync.warc` (plain): a record declaring 10 GiB in front of the others, an HTTP head
+  over 64 KiB, and a good record;
+- `header-only.warc.gz`: a gzip member holding only a response's WARC header, then a
+  record in the next member;
+- `empty.warc`: no bytes;
 
 plus a JSON Lines file with bad lines (`notes.jsonl`). The Japanese text of the made-up
 pages is real: livedoor news articles from the fixtures, read in place.
@@ -187,6 +192,25 @@ def _redeclared(record: bytes, change: int) -> bytes:
     return head + b"Content-Length: " + str(int(length) + change).encode() + b"\r\n" + tail
 
 
+def write_resync(fixtures: Path, path: Path) -> None:
+    """A record declaring 10 GiB (past the file and the size limit), a response whose HTTP
+    head runs over 64 KiB without an end, and a right one: the reader goes on at the
+    record after each."""
+    huge, right = article_records(fixtures, "resync", range(18, 20))
+    padded = http_block("長いヘッダー".encode()).replace(b"\r\n", b"\r\nX-Pad: aaaa", 1)
+    padded = padded.replace(b"X-Pad: aaaa", b"X-Pad: aaaa\r\nX-Pad: aaaa" * 10_000, 1)
+    long_head = warc_record("http://bad.test/resync/long-head", padded)
+    path.write_bytes(_redeclared(huge, 10 * 2**30) + long_head + right)
+
+
+def write_header_only(path: Path) -> None:
+    """A member holding only a response's WARC header, declaring a block that is not
+    there; the next member holds a record of its own."""
+    header = warc_record("http://bad.test/header-only/response", b"", declared=5_000)
+    info = b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 9\r\n\r\nformat: x\r\n\r\n"
+    path.write_bytes(member(header.removesuffix(b"\r\n\r\n")) + member(info))
+
+
 JSONL_LINES = (
     json.dumps({"id": "good-1", "text": "吾輩は猫である。名前はまだ無い。"}, ensure_ascii=False),
     json.dumps({"id": "good-2", "text": "どこで生れたかとんと見当がつかぬ。"}, ensure_ascii=False),
@@ -215,8 +239,19 @@ def write_bad_inputs(fixtures: Path, directory: Path) -> dict[str, list[str]]:
     write_corrupt(fixtures, directory / "corrupt.warc.gz")
     write_cut(fixtures, directory / "cut.warc.gz")
     write_lengths(fixtures, directory / "lengths.warc")
+    write_resync(fixtures, directory / "resync.warc")
+    write_header_only(directory / "header-only.warc.gz")
+    (directory / "empty.warc").write_bytes(b"")
     write_jsonl(directory / "notes.jsonl")
-    made = ["pages.warc.gz", "corrupt.warc.gz", "cut.warc.gz", "lengths.warc"]
+    made = [
+        "pages.warc.gz",
+        "corrupt.warc.gz",
+        "cut.warc.gz",
+        "lengths.warc",
+        "resync.warc",
+        "header-only.warc.gz",
+        "empty.warc",
+    ]
     warcio = sorted(p for p in (fixtures / "warc/warcio").iterdir() if p.name != "LICENSE")
     return {
         "warc": [str(directory / name) for name in made] + [str(p) for p in warcio],

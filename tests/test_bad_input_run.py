@@ -91,25 +91,36 @@ def test_every_stage_accounts_for_every_record(bad_run):
 
 def test_each_kind_of_bad_record_ends_where_it_should(bad_run):
     extract = bad_run["stats"]["web/extract"]
-    assert extract["records_read"] == 99
+    assert extract["records_read"] == 107
     assert extract["outcome"] == {
-        Outcome.KEPT: 25,  # 11 fixture pages and copies, 14 made-up pages (below)
+        Outcome.KEPT: 27,  # 11 fixture pages and copies, 16 made-up pages (below)
         Outcome.NESTING_TOO_DEEP: 1,  # bomb/deep
         Outcome.TIMEOUT: 1,  # bomb/line
         Outcome.CHARSET_FAILURE: 4,  # PNG, gzip and random bodies; ED A0 80 surrogates
         Outcome.TOO_LARGE: 1,  # oversized/body
         Outcome.PREFILTER_REJECTED: 12,  # the empty body; warcio's English pages
-        Outcome.NON_200: 5,  # the empty record (no HTTP head); warcio's
+        Outcome.NON_200: 6,  # the empty record and the header-only one (no HTTP head); warcio's
         Outcome.NON_HTML: 3,  # warcio's
-        Outcome.NOT_RESPONSE: 46,  # warcio's
+        Outcome.NOT_RESPONSE: 47,  # the record after the header-only one; warcio's
     }
-    assert extract["dead_lettered"] == {"corrupt_gzip": 1}
+    assert extract["dead_lettered"] == {
+        "corrupt_gzip": 1,
+        "truncated_file": 2,  # cut.warc.gz; warcio's ARC file, shorter than it declares
+        "bad_http_head": 1,
+        "empty_file": 1,
+    }
     letters = dead_letters(bad_run["out"] / "web/extract")
-    assert [(Path(x["file"]).name, x["offset"], x["reason"]) for x in letters] == [
-        ("corrupt.warc.gz", 1483, "corrupt_gzip")
+    assert sorted((Path(x["file"]).name, x["offset"], x["reason"]) for x in letters) == [
+        ("corrupt.warc.gz", 1483, "corrupt_gzip"),
+        ("cut.warc.gz", 853, "truncated_file"),
+        ("empty.warc", 0, "empty_file"),
+        ("example-space-in-url.arc", 151, "truncated_file"),
+        ("resync.warc", 2986, "bad_http_head"),
     ]
-    # Cut by the end of the file, a Content-Length too long, and warcio's ARC record.
-    assert extract["flag"] == {"truncated": 3}
+    # Cut by the end of the file, Content-Lengths too long and too short (lengths.warc,
+    # resync.warc's 10 GiB, warcio's example-trunc.warc), the header-only record, and
+    # warcio's ARC record.
+    assert extract["flag"] == {"truncated": 7}
     kept_urls = {row["url"] for row in rows(bad_run["out"] / "web/extract", ["url"])}
     expected_kept = {
         "bomb/attribute",
@@ -126,6 +137,8 @@ def test_each_kind_of_bad_record_ends_where_it_should(bad_run):
         "length/15",
         "length/16",
         "length/17",
+        "resync/18",
+        "resync/19",
     }
     made_up = {url.removeprefix("http://bad.test/") for url in kept_urls if "bad.test" in url}
     assert made_up == expected_kept

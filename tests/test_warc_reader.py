@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import random
 import re
 import zlib
@@ -36,7 +38,7 @@ EXPECTED = {
         {},
         0,
     ),
-    "resiliparse/clipped.warc.gz": ({"response": 1}, {}, 1),
+    "resiliparse/clipped.warc.gz": ({"response": 1}, {"truncated_file": 1}, 1),
     "resiliparse/warcfile.warc.gz": (
         {"warcinfo": 1, "request": 17, "response": 16, "metadata": 16},
         {},
@@ -61,9 +63,15 @@ EXPECTED = {
     ),
     "warcio/example-resource.warc.gz": ({"warcinfo": 2, "resource": 1}, {}, 0),
     "warcio/example-space-in-target-uri.warc.gz": ({"warcinfo": 1, "resource": 1}, {}, 0),
-    # Its HTTP head was rewritten with LF line ends, so the block is shorter than declared.
-    "warcio/example-space-in-url.arc": ({"warcinfo": 1, "response": 1}, {}, 1),
-    "warcio/example-trunc.warc": ({"warcinfo": 2, "response": 1, "request": 1}, {}, 0),
+    # Its HTTP head was rewritten with LF line ends, so the block is shorter than declared,
+    # and the file ends before the declared length.
+    "warcio/example-space-in-url.arc": (
+        {"warcinfo": 1, "response": 1},
+        {"truncated_file": 1},
+        1,
+    ),
+    # A Content-Length 2 bytes short: the block runs on to the next record, flagged.
+    "warcio/example-trunc.warc": ({"warcinfo": 2, "response": 1, "request": 1}, {}, 1),
     "warcio/example-wget-bad-target-uri.warc.gz": (
         {"warcinfo": 1, "request": 1, "response": 1, "metadata": 1, "resource": 2},
         {},
@@ -142,8 +150,10 @@ def test_fixture_counts_and_offsets(warc_dir, relative):
         items = list(read_warc(stream, relative))
     assert tally(items) == EXPECTED[relative]
     assert all(item.file == relative for item in items)
+    # A record the file ends inside is followed by its failure, at the same offset.
     offsets = [item.offset for item in items]
-    assert offsets == sorted(set(offsets))
+    assert offsets == sorted(offsets)
+    assert len(set(offsets)) == len(records(items))
     if relative in WHOLE_FILE_GZIP:
         return
     for record in records(items):
@@ -212,7 +222,9 @@ def test_dolma_chunked_bodies_are_dechunked(warc_dir):
 
 
 def test_clipped_record_is_flagged_truncated(warc_dir):
-    (record,) = read((warc_dir / "resiliparse/clipped.warc.gz").read_bytes())
+    record, cut = read((warc_dir / "resiliparse/clipped.warc.gz").read_bytes())
+    assert (cut.reason, cut.offset) == ("truncated_file", 0)
+    assert cut.error == "the file ends inside this record, after 75207 bytes of its block"
     assert record.truncated == "length"
     assert record.record_id == "urn:uuid:f3dfa8fa-f031-4a38-90cc-1dcee3d07bb5"
     assert record.http_status == 200
@@ -244,10 +256,10 @@ def test_warcio_oddities(warc_dir):
         return read((warc_dir / "warcio" / name).read_bytes(), name)
 
     # Content-Length 2 bytes short: the block runs on to the next record, so the gzip
-    # body is whole and decodes to the full page.
+    # body is whole and decodes to the full page; the record is flagged all the same.
     trunc = read_file("example-trunc.warc")
     assert [r.offset for r in trunc] == [0, 488, 1197, 2566]
-    assert trunc[2].truncated is None and trunc[2].content_length == 606
+    assert trunc[2].truncated == "length" and trunc[2].content_length == 606
     assert trunc[2].http_headers["content-encoding"] == "gzip"
     assert len(trunc[2].body) == 1270 and trunc[2].body.startswith(b"<!doctype html>")
     # A response whose HTTP body is a gzip member of its own.
@@ -393,9 +405,10 @@ def test_file_cut_inside_a_block(cc, compressed):
         data = gzip.decompress(b"".join(members[:6]))
         data = data[: len(data) - 50_000]
     items = read(data)
-    assert failures(items) == []
-    assert ids(items) == ids(cc["items"])[:6]
     cut = items[5]
+    assert [(f.reason, f.offset) for f in failures(items)] == [("truncated_file", cut.offset)]
+    assert items[6] is failures(items)[0]
+    assert ids(items) == ids(cc["items"])[:6]
     assert cut.truncated == "length" and cut.http_status == 200
     assert 0 < len(cut.body) < cc["items"][5].content_length
     assert cc["items"][5].body.startswith(cut.body[:-100])
@@ -467,8 +480,8 @@ def test_wrong_content_length(cc, change, compressed):
         # block that ends with a line break cannot be told from that.
         assert (wrong.truncated, wrong.body) == (None, original.body + b"\r\n")
         return
-    # Too long: the block ends at the next record, and is flagged. Too short: it runs on.
-    assert wrong.truncated == ("length" if change > 0 else None)
+    # Too long: the block ends at the next record. Too short: it runs on. Flagged both.
+    assert wrong.truncated == "length"
     assert wrong.body == original.body
 
 
@@ -566,7 +579,7 @@ def test_a_failing_stream_ends_with_a_failure(cc, error):
 
 
 def test_empty_and_non_warc_input():
-    assert read(b"") == []
+    assert read(b"") == [ReadFailure("test.warc", 0, "empty_file", "the file is empty")]
     (failure,) = read(b"just some text\nwith lines\n")
     assert (failure.reason, failure.offset) == ("bad_record_header", 0)
 
@@ -606,3 +619,109 @@ def test_a_member_that_decompresses_to_megabytes_is_followed_by_the_next():
         ("http://a.test/", 0, 3_000_000),
         ("http://b.test/", len(first), 5),
     ]
+
+
+# --- Damage that used to lose records silently -------------------------------------------
+
+
+def plain_records(cc) -> list[bytes]:
+    return [gzip.decompress(m) for m in cc["members"]]
+
+
+def redeclared(record: bytes, length: int) -> bytes:
+    found = re.search(rb"Content-Length: (\d+)", record)
+    return record[: found.start(1)] + str(length).encode() + record[found.end(1) :]
+
+
+@pytest.mark.parametrize("layout", ["plain", "whole-file gzip", "member per record"])
+# Past the size limit; within the file; past the file's end (550 KB decompressed).
+@pytest.mark.parametrize("declared", [10 * 2**30, 400_000, 1_000_000])
+def test_a_length_past_the_file_or_the_limit_resynchronises(cc, layout, declared):
+    plain = plain_records(cc)
+    plain[1] = redeclared(plain[1], declared)
+    data = {
+        "plain": b"".join(plain),
+        "whole-file gzip": gzip.compress(b"".join(plain)),
+        "member per record": cc["members"][0]
+        + gzip.compress(plain[1])
+        + b"".join(cc["members"][2:]),
+    }[layout]
+    items = read(data)
+    assert ids(items) == ids(cc["items"])
+    wrong = items[1]
+    assert wrong.truncated == "length"
+    assert wrong.body == cc["items"][1].body
+    assert [r.body for r in items[2:]] == [r.body for r in cc["items"][2:]]
+
+
+@pytest.mark.parametrize("junk_bytes", [1_000, 70_000, 3_000_000])
+@pytest.mark.parametrize("compressed", [True, False])
+def test_junk_of_any_length_before_the_first_record(cc, junk_bytes, compressed):
+    junk = (random.Random(junk_bytes).randbytes(997).replace(b"\x1f", b"") + b"\n") * (
+        junk_bytes // 997
+    )
+    original = cc["data"] if compressed else gzip.decompress(cc["data"])
+    items = read(junk + original)
+    (failure,) = failures(items)
+    assert (failure.reason, failure.offset) == ("bad_record_header", 0)
+    assert failure.error.startswith("no record starts here: ")
+    if junk_bytes > 64 * 1024:
+        assert failure.error.endswith(f"; {len(junk)} bytes before the first record")
+    assert ids(items) == ids(cc["items"])
+    assert [r.body for r in records(items)] == [r.body for r in records(cc["items"])]
+
+
+@pytest.mark.parametrize("zeros", [100, 2_000, 20_000])
+@pytest.mark.parametrize("whole_file", [True, False])
+def test_a_zeroed_tail_never_passes_for_whole_records(cc, zeros, whole_file):
+    data = gzip.compress(gzip.decompress(cc["data"])) if whole_file else cc["data"]
+    items = read(data[:-zeros] + bytes(zeros))
+    bodies = {r.record_id: r.body for r in records(cc["items"])}
+    whole = [r for r in records(items) if r.truncated is None]
+    assert all(bodies[r.record_id] == r.body for r in whole)
+    ((cut, cut_at),) = [(f, i) for i, f in enumerate(items) if isinstance(f, ReadFailure)]
+    assert cut.reason == "truncated_file" and cut_at == len(items) - 1
+    # Every record from the one the failure names on is lost or flagged.
+    assert all(r.offset < cut.offset for r in whole)
+    assert ids(items)[: len(whole)] == ids(cc["items"])[: len(whole)]
+
+
+def test_a_member_holding_only_a_header_keeps_the_next_record(cc):
+    members, plain = cc["members"], plain_records(cc)
+    header = plain[5][: plain[5].index(b"\r\n\r\n") + 4]
+    items = read(b"".join(members[:5]) + gzip.compress(header) + b"".join(members[6:]))
+    assert failures(items) == []
+    assert ids(items) == ids(cc["items"])
+    assert (items[5].truncated, items[5].body, items[5].http_status) == ("length", b"", None)
+    assert [r.body for r in items[6:]] == [r.body for r in cc["items"][6:]]
+
+
+def test_an_http_head_without_an_end_is_a_failure_never_text(cc):
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: aaaaaaaa\r\n" * 10_000
+    items = read(http_response(block, b"<html><p>text</p></html>") + plain_records(cc)[0])
+    failure, after = items
+    assert (failure.reason, failure.offset) == ("bad_http_head", 0)
+    assert after.record_id == cc["items"][0].record_id
+
+
+def zstd_frame(data: bytes) -> bytes:
+    """Bytes that start as a zstd frame does (no zstd library here): the reader goes by that."""
+    return b"\x28\xb5\x2f\xfd\x24\x00" + zlib.compress(data)
+
+
+@pytest.mark.parametrize(
+    ("compress", "name"),
+    [(bz2.compress, "bzip2"), (lzma.compress, "xz"), (zstd_frame, "zstd")],
+)
+def test_another_compression_is_named(cc, compress, name):
+    (failure,) = read(compress(gzip.decompress(cc["data"])), "named.warc.gz")
+    assert (failure.reason, failure.offset) == ("unsupported_compression", 0)
+    assert failure.error == f"{name}-compressed data; WARC and ARC files are read plain or gzip"
+
+
+def test_bad_headers_in_a_row_are_one_failure(cc):
+    items = read(gzip.compress(b"WARC/1.0\r\n" * 10_000) + cc["data"])
+    first, *rest = items
+    assert (first.reason, first.offset) == ("bad_record_header", 0)
+    assert first.error == "header cut by a new record; 10000 bad record headers in a row from here"
+    assert ids(rest) == ids(cc["items"]) and failures(rest) == []

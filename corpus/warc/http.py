@@ -27,6 +27,7 @@ class HttpHead:
     status: int | None  # None for a request
     headers: dict[str, str]  # lower-cased names; repeated headers joined with ", "
     length: int  # bytes of the start line, the header lines and the blank line
+    ended: bool  # a blank line ends it, or the block does within HEAD_LIMIT
 
 
 def parse_head(block: bytes, *, response: bool) -> HttpHead | None:
@@ -38,6 +39,7 @@ def parse_head(block: bytes, *, response: bool) -> HttpHead | None:
     if match is None:
         return None
     length = _head_length(block)
+    ended = length < HEAD_LIMIT or block[:length].endswith((b"\n\n", b"\r\n\r\n"))
     headers: dict[str, str] = {}
     name = ""
     for line in header_lines(block[:length])[1:]:
@@ -52,7 +54,7 @@ def parse_head(block: bytes, *, response: bool) -> HttpHead | None:
         name = raw_name.strip().lower()
         value = value.strip()
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return HttpHead(int(match.group(1)) if response else None, headers, length)
+    return HttpHead(int(match.group(1)) if response else None, headers, length, ended)
 
 
 def decode_payload(payload: bytes, headers: dict[str, str], max_bytes: int) -> bytes | None:

@@ -14,12 +14,20 @@ member and as record offsets.
 Record boundaries: a record normally ends after its declared Content-Length and a blank
 line. When the bytes after the declared block are neither line breaks before the next
 record nor a blank line, the Content-Length was wrong. If the block holds the start of
-the next record, it was too long: the record ends there and is flagged
-`truncated="length"`. Otherwise it was too short: the block runs on to the next record.
+the next record, it was too long: the record ends there. Otherwise it was too short: the
+block runs on to the next record. A block declared past the end of the file or too long
+to hold ends at the first WARC record starting in it. Each such record is flagged
+`truncated="length"`, as is a record with no Content-Length, one in a gzip member that
+goes on with what is not a record after it, and one the file ends inside (which also
+gives a `truncated_file` failure at its offset).
 
-Accounting: a lost record gives one failure. The limits: two adjacent corrupt gzip
-members give one failure, as does the rest of a whole-file gzip member after a
-corruption; a corrupt last member can look like a file cut short.
+Accounting: every item has a stretch, from its offset to the next item's (or the end of
+the file); a record that is not returned lies in the stretch of a failure or of a record
+flagged truncated. A failure stands for one stretch: a corrupt gzip member up to the next
+good one, a run of bad record headers (one failure saying how many), the junk before the
+first record. What no check in the file can see is returned as read: changed bytes inside
+a plain file's block, or inside a gzip member holding several records before that
+member's check at its end.
 """
 
 from __future__ import annotations
@@ -49,6 +57,11 @@ _PROBE_INPUT = 16 * 1024
 _SNIFF = 64 * 1024
 _LINE_LIMIT = 64 * 1024
 _WARC_HEADER_LIMIT = 1 << 20
+# Headers longer than this are read line by line: a search for a blank line that is not
+# there must not cost more than the bytes a bad header takes.
+_HEADER_PEEK = 4096
+# What a block too long to hold is read by, looking for a record starting in it.
+_LONG_BLOCK_STEP = 64 * 1024
 _ARC_LINE_LIMIT = 8 * 1024
 _START_PEEK = 32
 _BREAKS_PEEK = 64
@@ -60,6 +73,13 @@ _WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 # Where a header holds this, even inside a line, it was cut short by the next record.
 _WARC_VERSION = re.compile(rb"WARC/\d+\.\d+\r\n")
 _WARC_START_IN_BLOCK = re.compile(rb"\nWARC/\d+\.\d+\r?\n")
+_OTHER_COMPRESSIONS = (
+    (b"BZh", "bzip2"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x04\x22\x4d\x18", "lz4"),
+    (b"PK\x03\x04", "zip"),
+)
 
 
 @dataclass(slots=True)
@@ -82,7 +102,9 @@ class WarcRecord:
 class ReadFailure:
     file: str
     offset: int
-    reason: str  # corrupt_gzip, bad_record_header, truncated_file, unreadable_file, reader_error
+    # corrupt_gzip, bad_record_header, bad_http_head, truncated_file, empty_file,
+    # unsupported_compression, unreadable_file, reader_error
+    reason: str
     error: str
 
 
@@ -227,7 +249,7 @@ class _GzipChunks:
                 self._decompressor = None
                 # A corrupt member can decode on through the members after it to the end
                 # of the file; a member cut off by the end of the file cannot.
-                if self.resync(self._member):
+                if self.resync(self._member) is not None:
                     raise _CorruptGzip(self._member, "gzip member runs into later members")
                 self.cut_member = self._member
                 self.cut_member_produced = self._produced
@@ -249,17 +271,17 @@ class _GzipChunks:
             if out:
                 return chunk
 
-    def resync(self, after: int) -> bool:
+    def resync(self, after: int) -> int | None:
         """Move to the first gzip member after raw offset `after` (as far back as the raw
-        history reaches) whose data starts a record; False when there is none."""
+        history reaches) whose data starts a record: its offset; None when there is none."""
         self._decompressor = None
         self._raw.rewind_to(after + 1)
         while self._raw.find(_GZIP_MAGIC):
             candidate = self._raw.position
             if _member_starts_record(self._raw.peek(_PROBE_INPUT), self._starts_record):
-                return True
+                return candidate
             self._raw.rewind_to(candidate + 1)
-        return False
+        return None
 
 
 class _Decompressed:
@@ -293,13 +315,14 @@ class _Decompressed:
         self._buffered += len(chunk.data)
         return True
 
-    def resync(self) -> None:
-        """Drop the data and go on at the next good member after the corrupt one."""
+    def resync(self) -> int | None:
+        """Drop the data and go on at the next good member after the corrupt one: its raw
+        offset, or None when there is none."""
         self._chunks.clear()
         self._index = 0
         self._buffered = 0
         error, self.error = self.error, None
-        self.source.resync(error.member)
+        return self.source.resync(error.member)
 
     def at_end(self) -> bool:
         return not self._chunks and not self._load()
@@ -312,7 +335,10 @@ class _Decompressed:
         return chunk.member, chunk.position + self._index
 
     def offset(self) -> int:
-        member, position = self.where()
+        return self.offset_at(*self.where())
+
+    def offset_at(self, member: int, position: int) -> int:
+        """The offset of the byte at (`member`, `position`), as `offset` gives it."""
         if position < 0:
             return member
         head_member, head = self._member_head
@@ -340,24 +366,23 @@ class _Decompressed:
             gathered += len(chunk.data)
         return b"".join(parts)[:size]
 
-    def read(self, size: int, *, stop: Callable[[bytes], bool] | None = None) -> bytes:
+    def read(
+        self, size: int, *, stop: Callable[[bytes], bool] | None = None, started: bool = False
+    ) -> bytes:
         """Up to `size` bytes; fewer at the end of the data or, with `stop`, at the start
-        of a gzip member whose data (after line breaks) `stop` accepts."""
+        of a gzip member whose data (after line breaks) `stop` accepts (not at the first
+        byte unless `started`: the block began before)."""
         parts = []
-        while size > 0 and not self._stops(stop, bool(parts)):
+        while size > 0 and not self._stops(stop, started or bool(parts)):
             part = self._take(size)
             parts.append(part)
             size -= len(part)
         return b"".join(parts)
 
-    def skip(
-        self, size: int, *, stop: Callable[[bytes], bool] | None = None, started: bool = False
-    ) -> int:
-        """Like `read`, without keeping the bytes; `started`: the block began before."""
-        skipped = 0
-        while skipped < size and not self._stops(stop, started or skipped > 0):
-            skipped += len(self._take(size - skipped))
-        return skipped
+    def skip(self, size: int) -> None:
+        """Drop the next `size` bytes (fewer at the end of the data)."""
+        while size > 0 and not self.at_end():
+            size -= len(self._take(size))
 
     def _stops(self, stop: Callable[[bytes], bool] | None, started: bool) -> bool:
         if self.at_end():
@@ -401,7 +426,9 @@ class _Decompressed:
             return None
         data = self._chunks[0].data
         start = self._index
-        end = _blank_line_end(data, start, start + limit)
+        end = _blank_line_end(
+            data, start, start + (limit if limit < _HEADER_PEEK else _HEADER_PEEK)
+        )
         if end < 0 or _WARC_VERSION.search(data, start + 1, end):
             return None
         return self._take(end - start)
@@ -410,6 +437,13 @@ class _Decompressed:
         """Put back `data`, the bytes just before the next one, from the same member."""
         if not data:
             return
+        if self._chunks and self._index >= len(data):
+            first = self._chunks[0].data
+            if first[self._index - len(data) : self._index] == data:
+                # Still in the chunk: step back rather than copy the chunk's rest.
+                self._index -= len(data)
+                self._buffered += len(data)
+                return
         member, position = self.where()
         if position < 0:
             position = self._end_position
@@ -456,6 +490,10 @@ class _Reader:
         self._mode: str | None = None  # "warc" or "arc" once the first record is seen
         self._record_start: int | None = None
         self._short_block = False  # the last record's block was shorter than declared
+        self._after: list[ReadFailure] = []  # to yield after the item just read
+        self._item_member = -1  # the gzip member the item just read starts in
+        # What ends a block at a gzip member's start (a plain file has none to look for).
+        self._member_starts_record: Callable[[bytes], bool] | None = None
 
     def offset_or_zero(self) -> int:
         if self._record_start is not None:
@@ -463,36 +501,98 @@ class _Reader:
         return self._data.last_member if self._data is not None else 0
 
     def items(self) -> Iterator[WarcRecord | ReadFailure]:
-        raw = _RawInput(self._stream)
-        head = raw.peek(_SNIFF)
-        # A gzip file whose first bytes are damaged still has good members after them.
-        gzip = head.startswith(_GZIP_MAGIC) or (
-            not self._starts_record(head.lstrip(b"\r\n"))
-            and any(
-                _member_starts_record(head[found.start() :], self._starts_record)
-                for found in re.finditer(re.escape(_GZIP_MAGIC), head)
-            )
-        )
-        source = _GzipChunks(raw, self._starts_record) if gzip else _PlainChunks(raw)
-        self._data = _Decompressed(source)
+        yield from self._open()
+        if self._data is None:
+            return
+        # The last item (with what follows it) is held until the next is known: a run of
+        # bad record headers is one failure, and a record followed by what is not a record
+        # in the same gzip member did not end where its length said (which that member's
+        # check cannot show), so it is flagged.
+        held: list[WarcRecord | ReadFailure] = []
+        held_member = -1  # the member the held item starts in
+        repeats = 0  # bad record headers in a row after the held one
+        gzip = isinstance(self._data.source, _GzipChunks)
         while True:
             self._record_start = None
             self._short_block = False
+            self._after = []
             item = self._next_item()
             if self._data.error is not None and self._data.at_end():
-                yield from self._corruption_met(item)
-                self._data.resync()
-            elif item is None:
+                _merge_repeats(held, repeats)
+                yield from held
+                held, repeats = [], 0
+                *read, failure = self._corruption_met(item)
+                resumed = self._data.resync()
+                unread = "the end of the file" if resumed is None else f"offset {resumed}"
+                yield from read
+                yield self._failure(
+                    failure.offset, failure.reason, f"{failure.error}; unread up to {unread}"
+                )
+                continue
+            if item is None:
+                _merge_repeats(held, repeats)
+                yield from held
                 return
-            else:
-                yield item
+            last = held[0] if held else None
+            if type(item) is ReadFailure and item.reason == "bad_record_header":
+                if type(last) is ReadFailure and last.reason == item.reason and len(held) == 1:
+                    repeats += 1
+                    continue
+                if gzip and type(last) is WarcRecord and self._item_member == held_member:
+                    last.truncated = last.truncated or "length"
+            if repeats:
+                _merge_repeats(held, repeats)
+                repeats = 0
+            yield from held
+            held = [item, *self._after] if self._after else [item]
+            held_member = self._item_member
+
+    def _open(self) -> Iterator[ReadFailure]:
+        """Find out what the file holds and where its first record starts, with failures
+        for what is not one; `_data` is set when there are records to read."""
+        raw = _RawInput(self._stream)
+        head = raw.peek(_SNIFF)
+        if not head:
+            yield self._failure(0, "empty_file", "the file is empty")
+            return
+        if compression := _other_compression(head):
+            yield self._failure(
+                0,
+                "unsupported_compression",
+                f"{compression}-compressed data; WARC and ARC files are read plain or gzip",
+            )
+            return
+        gzip = head.startswith(_GZIP_MAGIC)
+        if not gzip and not self._plain_start_in(head):
+            # A gzip file whose first bytes are damaged still has good members after them.
+            gzip = _find_first_record(raw, self._starts_record)
+            if raw.position > 0:
+                junk = f"no record starts here: {head[:40]!r}"
+                if gzip is None:
+                    yield self._failure(0, "bad_record_header", f"{junk}; no record in the file")
+                    return
+                where = f"{junk}; {raw.position} bytes before the first record"
+                yield self._failure(0, "bad_record_header", where)
+        source = _GzipChunks(raw, self._starts_record) if gzip else _PlainChunks(raw)
+        self._data = _Decompressed(source)
+        if gzip:
+            self._member_starts_record = self._starts_record
+
+    def _plain_start_in(self, head: bytes) -> bool:
+        """Whether a record starts at a line start in `head`, read as a plain file."""
+        if self._starts_record(head.lstrip(b"\r\n")):
+            return True
+        if _WARC_START_IN_BLOCK.search(head):
+            return True
+        return any(_arc_header(head[found.end() :]) for found in re.finditer(b"\n", head))
 
     def _next_item(self) -> WarcRecord | ReadFailure | None:
         data = self._data
         data.skip_line_breaks()
         if data.at_end():
             return self._cut_member_failure()
-        self._record_start = start = data.offset()
+        self._item_member, position = data.where()
+        self._record_start = start = data.offset_at(self._item_member, position)
         head = data.peek(_ARC_LINE_LIMIT if self._mode != "warc" else _START_PEEK)
         if _WARC_VERSION_LINE.match(head):
             self._mode = "warc"
@@ -520,6 +620,10 @@ class _Reader:
             header = self._read_warc_header_by_line(start)
             if isinstance(header, ReadFailure):
                 return header
+        if b"\0" in header:
+            # Zeroed bytes: no writer puts NUL in a header, and what it declares is lost.
+            self._skip_to_record_start()
+            return self._failure(start, "bad_record_header", "NUL bytes in the record header")
         fields = _warc_fields(header)
         return self._finish(
             start,
@@ -576,15 +680,32 @@ class _Reader:
         declared: int | None,
         truncated: str | None,
         content_language: str = "",
-    ) -> WarcRecord:
-        """Read the block after a record header and build the record."""
+    ) -> WarcRecord | ReadFailure:
+        """Read the block after a record header and build the record; a failure instead
+        when its HTTP head does not end."""
         block = self._read_block(declared)
         self._short_block = block.truncated
-        if block.truncated and truncated is None:
+        if self._ends_inside(block):
+            self._after.append(
+                self._failure(
+                    start,
+                    "truncated_file",
+                    f"the file ends inside this record, after {block.stored} bytes of its block",
+                )
+            )
+            truncated = truncated or "length"
+        # A WARC record must declare its length: without one, its end is a guess.
+        missing = declared is None and self._mode == "warc"
+        if (block.truncated or missing) and truncated is None:
             truncated = "length"
         http = None
         if record_type in ("response", "revisit", "request"):
             http = parse_head(block.data, response=record_type != "request")
+        if http is not None and not http.ended and block.stored > HEAD_LIMIT:
+            self._after = []
+            return self._failure(
+                start, "bad_http_head", f"HTTP head without an end in its first {HEAD_LIMIT} bytes"
+            )
         head_length = http.length if http is not None else 0
         content_length = block.stored - head_length
         body = None
@@ -614,27 +735,85 @@ class _Reader:
         if declared is None:
             return self._block_to_next_record(b"", 0, keep)
         # A block that runs into a gzip member starting a record was declared too long.
-        stop = self._starts_record
+        stop = self._member_starts_record
         if declared <= keep:
-            content = data.read(declared, stop=stop)
+            content = data.read(declared, stop=stop, started=True)
             stored = len(content)
             held = True
+            # The file ends before the declared length: a record starting in the block
+            # shows the length was wrong, and the block ends there.
+            short = stored < declared and self._mode == "warc" and data.at_end()
+            if short and (found := _record_start_in(content)) >= 0:
+                data.unread(content[found:])
+                content = content[:found]
+                stored = found
         else:
-            content = data.read(HEAD_LIMIT, stop=stop)
-            stored = len(content) + data.skip(declared - len(content), stop=stop, started=True)
-            held = False
+            content, stored, held = self._read_long_block(declared)
         if stored < declared:
             if held and not data.at_end():
                 content = _strip_terminator(content, self._mode)
                 stored = len(content)
             return _Block(content, stored, held, truncated=True)
+        if self._mode == "warc" and _WARC_VERSION_LINE.match(content):
+            # A block that is a WARC record belongs to a header whose own block is missing
+            # (a record in a record is too rare to take that for one).
+            data.unread(content)
+            return _Block(b"", 0, held, truncated=True)
         if self._ends_record():
             return _Block(content, stored, held, truncated=False)
-        if held and self._mode == "warc" and (found := _WARC_START_IN_BLOCK.search(content)):
-            data.unread(content[found.start() + 1 :])
-            content = _strip_terminator(content[: found.start() + 1], "warc")
+        # A record starting in the block (its version line may run on past the block)
+        # shows the declared length was too long: the block ends there.
+        found = -1
+        if held and self._mode == "warc":
+            found = _record_start_in(content + data.peek(_START_PEEK))
+        if 0 <= found < len(content):
+            data.unread(content[found:])
+            content = _strip_terminator(content[:found], "warc")
             return _Block(content, len(content), held, truncated=True)
-        return self._block_to_next_record(content if held else b"", stored, keep)
+        # The declared length was too short (or garbage follows the block): the block
+        # runs on to the next record, flagged, since its end is a guess.
+        block = self._block_to_next_record(content, stored, keep)
+        block.truncated = True
+        return block
+
+    def _read_long_block(self, declared: int) -> tuple[bytes, int, bool]:
+        """(content, stored, held) of a block declared too long to hold: its first
+        HEAD_LIMIT bytes are kept (all of it when no longer), and it ends at the first
+        WARC record that starts in it (a length past the size limit is more often wrong
+        than true)."""
+        data = self._data
+        head = b""
+        stored = 0
+        tail = b"\n"  # the block starts at a line start
+        while stored < declared:
+            size = min(declared - stored, _LONG_BLOCK_STEP)
+            piece = data.read(size, stop=self._member_starts_record, started=True)
+            if not piece:
+                break
+            window = tail + piece
+            found = _WARC_START_IN_BLOCK.search(window) if self._mode == "warc" else None
+            if found is not None:
+                back = len(window) - found.start() - 1
+                data.unread(window[found.start() + 1 :])
+                if len(head) < HEAD_LIMIT:
+                    head += piece[: HEAD_LIMIT - len(head)]
+                stored += len(piece) - back
+                head = head[:stored]
+                break
+            if len(head) < HEAD_LIMIT:
+                head += piece[: HEAD_LIMIT - len(head)]
+            stored += len(piece)
+            tail = window[-_START_PEEK:]
+        return head, stored, len(head) == stored
+
+    def _ends_inside(self, block: _Block) -> bool:
+        """Whether the file ends inside the record just read: inside its block, or inside
+        the gzip member its end came from (that member's check never came)."""
+        data = self._data
+        cut = data.source.cut_member
+        if not (block.truncated or cut is not None) or not data.at_end():
+            return False
+        return block.truncated if cut is None else data.last_member == cut
 
     def _ends_record(self) -> bool:
         """Whether the bytes after a block end its record: line breaks before the end of
@@ -657,12 +836,14 @@ class _Reader:
         return True
 
     def _block_to_next_record(self, content: bytes, stored: int, keep: int) -> _Block:
-        """Extend a block, of which `content` is held, up to the next record start,
-        holding at most `keep` bytes of it."""
+        """Extend a block, of which `content` is held (or its first HEAD_LIMIT bytes), up
+        to the next record start, holding at most `keep` bytes of it."""
         data = self._data
         parts = [content]
         held = len(content) == stored
-        at_line_start = content.endswith(b"\n") or not content
+        # Where only the start is held, the last byte read is not known: read on to a
+        # line end before looking for a record.
+        at_line_start = held and (content.endswith(b"\n") or not content)
         start_peek = _ARC_LINE_LIMIT if self._mode == "arc" else _START_PEEK
         while not data.at_end():
             if (at_line_start or data.at_member_start()) and self._starts_record(
@@ -670,6 +851,11 @@ class _Reader:
             ):
                 break
             line = data.readline(_LINE_LIMIT, within_member=True)
+            glued = _WARC_VERSION.search(line, 1) if self._mode != "arc" else None
+            if glued is not None:
+                # A WARC record glued to the end of junk (or of a damaged block).
+                data.unread(line[glued.start() :])
+                line = line[: glued.start()]
             stored += len(line)
             at_line_start = line.endswith(b"\n")
             if held and stored <= keep:
@@ -677,6 +863,8 @@ class _Reader:
             elif held:
                 held = False
                 parts = [b"".join(parts)[:HEAD_LIMIT]]
+            if glued is not None:
+                break
         content = b"".join(parts)
         if held:
             trimmed = _strip_terminator(content, self._mode)
@@ -707,6 +895,53 @@ class _Reader:
 
     def _synthetic_id(self, offset: int) -> str:
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self._name}#{offset}')}"
+
+
+def _other_compression(head: bytes) -> str | None:
+    """The name of the compression `head` starts with, if one this reader does not read."""
+    for magic, name in _OTHER_COMPRESSIONS:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def _find_first_record(raw: _RawInput, starts_record: Callable[[bytes], bool]) -> bool | None:
+    """Move to the first record start in the file: a gzip member whose data starts a
+    record (True), or a WARC version line (False); None, at the end of the file, when
+    there is none."""
+    overlap = _PROBE_INPUT
+    while window := raw.peek(_RAW_READ):
+        last = len(window) < _RAW_READ
+        searched = window if last else window[: len(window) - overlap]
+        plain = _WARC_VERSION.search(searched)
+        end = plain.start() if plain is not None else len(searched)
+        for found in re.finditer(re.escape(_GZIP_MAGIC), searched[:end]):
+            if _member_starts_record(window[found.start() :], starts_record):
+                raw.read(found.start())
+                return True
+        if plain is not None:
+            raw.read(plain.start())
+            return False
+        raw.read(len(searched))
+        if last:
+            return None
+    return None
+
+
+def _merge_repeats(held: list[WarcRecord | ReadFailure], repeats: int) -> None:
+    """Make the first held item, a bad record header, say how many in a row it stands for."""
+    if repeats:
+        first = held[0]
+        error = f"{first.error}; {repeats + 1} bad record headers in a row from here"
+        held[0] = ReadFailure(first.file, first.offset, first.reason, error)
+
+
+def _record_start_in(block: bytes) -> int:
+    """Where the first WARC record starting at a line start in `block` starts, or -1."""
+    if _WARC_VERSION_LINE.match(block):
+        return 0
+    found = _WARC_START_IN_BLOCK.search(block)
+    return found.start() + 1 if found is not None else -1
 
 
 def _member_starts_record(data: bytes, starts_record: Callable[[bytes], bool]) -> bool:
