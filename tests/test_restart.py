@@ -24,6 +24,7 @@ import zstandard
 from corpus.atomic_files import is_temporary
 from corpus.cli import main
 from corpus.config import ConfigError, RunConfig, validate
+from corpus.pipelines.input_fingerprints import local_fingerprint
 from corpus.pipelines.output_ownership import COMPLETE_FILE, RUN_FILE
 from corpus.pipelines.run import run
 from corpus.tokenize.megatron import read_indexed_dataset
@@ -147,7 +148,8 @@ def killed(request, tmp_path_factory, reference) -> dict:
         "broken": broken_files(output),
         "complete": sorted(str(p.parent.relative_to(output)) for p in output.rglob(COMPLETE_FILE)),
     }
-    printed = run_to_end(command, log.with_suffix(".restart.log"))
+    # The killed run left its lock: its pid is gone, which the restart is told to accept.
+    printed = run_to_end([*command, "--take-over-lock"], log.with_suffix(".restart.log"))
     restarted = output_digests(output)
     shutil.rmtree(output)
     return {
@@ -173,6 +175,7 @@ def test_the_kill_came_while_the_step_was_running(killed):
 def test_the_restart_keeps_complete_steps_and_writes_what_an_uninterrupted_run_does(
     killed, reference
 ):
+    assert f"output: {killed['output']}: taking over the lock of " in killed["printed"]
     for step in KILL_POINTS[killed["step"]]:
         assert f"{killed['output']}/{step}: complete, kept" in killed["printed"]
     assert f"{killed['output']}/{killed['step']}: complete, kept" not in killed["printed"]
@@ -195,9 +198,16 @@ def test_another_runs_directory_is_refused_unless_overwrite(tmp_path, capsys):
     assert "encyclopedia/read/documents-00000-of-00001.parquet" in written
     claimed = json.loads((output / RUN_FILE).read_text())
     assert claimed["command"] == "run" and "output" not in claimed["config"]
+    source = Path(ENCYCLOPEDIA["inputs"][0])
     assert claimed["inputs"] == [
-        {"path": ENCYCLOPEDIA["inputs"][0], "bytes": Path(ENCYCLOPEDIA["inputs"][0]).stat().st_size}
+        {
+            "path": str(source),
+            "bytes": source.stat().st_size,
+            "modified": source.stat().st_mtime,
+            "fingerprint": local_fingerprint(str(source)),
+        }
     ]
+    assert claimed["repeated_inputs"] == 0
     # The same run again: its complete step is kept, its report written again.
     capsys.readouterr()
     assert run(first, ["--direct_num_workers=1"], overwrite=False) == stats

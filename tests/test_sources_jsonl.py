@@ -304,3 +304,14 @@ def test_url_dedup_applies_to_a_jsonl_source(fixtures: Path, tmp_path: Path):
     assert url_survivors(unnamed, "newest") == sorted(
         [(first["id"], 1), (second["id"], 1), ("recaptured", 1)]
     )
+
+
+def test_a_line_over_the_time_limit_is_a_counted_dead_letter(tmp_path: Path):
+    path = write(tmp_path, ".jsonl")
+    results = list(JsonlReader(source="s", time_limit_seconds=1e-9).read(path))
+    assert {r.reason for r in results} == {"timeout"}
+    assert [r.position for r in results] == list(range(1, len(CONTENT.splitlines()) + 1))
+    assert results[0].error == "the conversion took over 1e-09 s"
+    assert list(JsonlReader(source="s").read(path)) == list(
+        JsonlReader(source="s", time_limit_seconds=60).read(path)
+    )

@@ -80,30 +80,37 @@ def test_bad_files_are_recorded_once(tmp_path: Path):
     assert (result.position, result.reason) == (0, "unreadable_file")
 
 
-def test_a_corrupt_row_group_is_skipped(tmp_path: Path):
+def damaged_parquet(path: Path, bad_group: int | None = 1, prefix: str = "r") -> str:
+    """30 rows (`text`, `id` PREFIXn) in 3 zstd row groups of 10; 50 bytes flipped in the
+    middle of `bad_group`'s text column (None: none)."""
     noise = random.Random(0)
-    path = tmp_path / "corrupt.parquet"
     texts = [noise.randbytes(300).hex() for _ in range(30)]
     pq.write_table(
-        pa.table({"text": texts, "id": [f"r{n}" for n in range(30)]}),
+        pa.table({"text": texts, "id": [f"{prefix}{n}" for n in range(30)]}),
         path,
         row_group_size=10,
         compression="zstd",
     )
-    chunk = pq.ParquetFile(path).metadata.row_group(1).column(0)
-    middle = (chunk.dictionary_page_offset or chunk.data_page_offset) + (
-        chunk.total_compressed_size // 2
-    )
-    data = bytearray(path.read_bytes())
-    for offset in range(middle, middle + 50):
-        data[offset] ^= 0xFF
-    path.write_bytes(bytes(data))
-    results = list(ParquetReader(source="s", id_column="id", batch_rows=4).read(str(path)))
+    if bad_group is not None:
+        chunk = pq.ParquetFile(path).metadata.row_group(bad_group).column(0)
+        middle = (chunk.dictionary_page_offset or chunk.data_page_offset) + (
+            chunk.total_compressed_size // 2
+        )
+        data = bytearray(path.read_bytes())
+        for offset in range(middle, middle + 50):
+            data[offset] ^= 0xFF
+        path.write_bytes(bytes(data))
+    return str(path)
+
+
+def test_a_corrupt_row_group_is_skipped(tmp_path: Path):
+    path = damaged_parquet(tmp_path / "corrupt.parquet")
+    results = list(ParquetReader(source="s", id_column="id", batch_rows=4).read(path))
     assert outcomes(results) == {"kept": 20, "corrupt_row_group": 1}
     expected = [f"r{n}" for n in [*range(10), *range(20, 30)]]
     assert [r.id for r in results if isinstance(r, Document)] == expected
     (lost,) = [r for r in results if isinstance(r, Unreadable)]
-    assert lost.position == 10 and lost.error.startswith("10 rows lost: ")
+    assert lost.position == 10 and lost.error.startswith("row group 1: 10 rows lost: ")
 
 
 def test_row_groups_are_read_one_at_a_time(tmp_path: Path, monkeypatch):

@@ -21,6 +21,7 @@ from corpus.schema import Document
 from corpus.sources import make_reader
 from corpus.sources.records import Unreadable
 from tests.test_sources_jsonl import CONTENT
+from tests.test_sources_parquet import damaged_parquet
 from tests.test_sources_wikipedia import DUMP
 
 pytestmark = pytest.mark.slow
@@ -117,6 +118,27 @@ def test_a_wikipedia_dump(fixtures, tmp_path: Path):
     assert stats["records_read"] == 189 + 34 + 15 + 1
     table = pq.read_table(tmp_path / "documents-00000-of-00001.parquet", columns=["id", "source"])
     assert table.num_rows == 189 and set(table.column("source").to_pylist()) == {"jawiki"}
+
+
+def test_a_damaged_parquet_file_beside_an_intact_one(tmp_path: Path):
+    """The bad row group of the first file is a dead letter naming it; its other row
+    groups and the second file are read."""
+    damaged = damaged_parquet(tmp_path / "a.parquet", bad_group=1, prefix="a")
+    intact = damaged_parquet(tmp_path / "b.parquet", bad_group=None, prefix="b")
+    out = tmp_path / "out"
+    options = {"source": "s", "id_column": "id"}
+    stats = read_source("parquet", [damaged, intact], options, out, workers=2)
+    assert stats["outcome"] == {"kept": 50}
+    assert stats["dead_lettered"] == {"corrupt_row_group": 1}
+    assert stats["records_read"] == 51 == accounted(stats)
+    ids = pq.read_table(out / "documents-00000-of-00001.parquet").column("id").to_pylist()
+    expected = [f"a{n}" for n in [*range(10), *range(20, 30)]] + [f"b{n}" for n in range(30)]
+    assert sorted(ids) == sorted(expected)
+    (letters,) = list((out / "dead_letters").glob("*.jsonl"))
+    (letter,) = [json.loads(line) for line in letters.read_text().splitlines()]
+    where = (letter["file"], letter["offset"], letter["reason"])
+    assert where == (damaged, 10, "corrupt_row_group")
+    assert letter["error"].startswith("row group 1: 10 rows lost: OSError(")
 
 
 def test_bad_options_fail_before_any_work():

@@ -7,6 +7,7 @@ import bz2
 import gzip
 import lzma
 import random
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,3 +210,42 @@ def test_malformed_xml_before_the_end(tmp_path: Path):
     results = list(WikipediaReader().read(str(path)))
     assert outcomes(results) == {"kept": 1, "redirect": 1, "xml_error": 1}
     assert results[-1].position == 2
+
+
+def test_many_unclosed_refs_convert_in_linear_time(tmp_path: Path):
+    """80,000 `<ref>` never closed: each is dropped as a tag, the text between them kept,
+    in a small fraction of the time limit (a lazy regex per tag scanned to the page's end
+    from each of them)."""
+    wikitext = "前文" + "&lt;ref&gt;注" * 80_000
+    path = tmp_path / "refs.xml"
+    path.write_bytes(dump([page(1, "参照だらけ", wikitext), PAGES[-1]]))
+    started = time.process_time()
+    results = list(WikipediaReader().read(str(path)))
+    assert time.process_time() - started < 2.0
+    assert outcomes(results) == {"kept": 2}
+    assert results[0].text == "前文" + "注" * 80_000
+
+
+def test_a_page_over_the_time_limit_is_a_counted_dead_letter(tmp_path: Path):
+    """The conversion stops at the limit, not at the page's end; the next page is read."""
+    slow = "本文の[[リンク|段落]]です{{lang|en|x}}。\n\n" * 150_000
+    path = tmp_path / "slow.xml"
+    path.write_bytes(dump([page(1, "長い記事", slow), PAGES[-1]]))
+    started = time.monotonic()
+    results = list(WikipediaReader(time_limit_seconds=0.05).read(str(path)))
+    limited = time.monotonic() - started
+    assert outcomes(results) == {"timeout": 1, "kept": 1}
+    letter = results[0]
+    assert (letter.file, letter.position, letter.reason) == (str(path), 0, "timeout")
+    assert letter.error == "the conversion took over 0.05 s"
+    assert results[1].text == "本文C"
+    # Under the default limit the page converts whole, in about a second: the limited
+    # read stopped long before (what is left is parsing the XML).
+    started = time.monotonic()
+    assert outcomes(WikipediaReader().read(str(path))) == {"kept": 2}
+    assert limited < (time.monotonic() - started) / 2
+
+
+def test_the_time_limit_is_checked():
+    with pytest.raises(ValueError, match="time_limit_seconds: 0 is not positive"):
+        WikipediaReader(time_limit_seconds=0)

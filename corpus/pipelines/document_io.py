@@ -3,23 +3,96 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from operator import attrgetter
+from typing import NamedTuple
 
 import apache_beam as beam
 import pyarrow.parquet as pq
 from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
 from corpus.pipelines.read_progress import count_read
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
-from corpus.pipelines.stage_stats import RECORDS_READ
+from corpus.pipelines.stage_stats import RECORDS_READ, Tally
 from corpus.schema import DOCUMENT_SCHEMA, Document, document_key
+from corpus.sources.records import CORRUPT_ROW_GROUP
 
 DOCUMENTS_PREFIX = "documents"
 READ_BATCH_ROWS = 1024
 
 
+class DocumentsRead(NamedTuple):
+    documents: beam.PCollection
+    dead_letters: beam.PCollection
+    tallies: beam.PCollection
+
+
+def row_groups(path: str) -> Iterator[tuple[str, int, int, int]]:
+    """(path, row group, its first row, its rows) of each row group, from the footer."""
+    with FileSystems.open(path) as handle:
+        metadata = pq.ParquetFile(handle).metadata
+    first = 0
+    for group in range(metadata.num_row_groups):
+        rows = metadata.row_group(group).num_rows
+        yield path, group, first, rows
+        first += rows
+
+
+class ReadRowGroup(beam.DoFn):
+    """(path, row group, first row, rows) -> its documents; a row it cannot read, and
+    every row after it in the group, a `CORRUPT_ROW_GROUP` dead letter."""
+
+    def __init__(self) -> None:
+        self.tally = Tally("documents")
+
+    def process(self, part: tuple[str, int, int, int]) -> Iterator:
+        path, group, first, rows = part
+        done = 0
+        try:
+            with FileSystems.open(path) as handle:
+                parquet = pq.ParquetFile(handle)
+                for batch in parquet.iter_batches(READ_BATCH_ROWS, row_groups=[group]):
+                    for row in batch.to_pylist():
+                        document = Document.from_row(row)
+                        count_read(1)
+                        yield document
+                        done += 1
+        except Exception as error:
+            reason = f"row group {group}: {error!r}"
+            for row in range(first + done, first + rows):
+                letter = dead_letter(path, row, CORRUPT_ROW_GROUP, reason)
+                yield from emit_dead_letter(letter, self.tally)
+
+
 class ReadDocuments(beam.PTransform):
-    """Parquet files of a previous stage (globs) -> `Document`s."""
+    """Document Parquet files (globs) -> `DocumentsRead(documents, dead_letters, tallies)`.
+
+    Each file is read once, however many patterns match it, a row group at a time (the
+    row groups spread over the workers). A row group that cannot be decoded loses the rows
+    not yet read: each is a `CORRUPT_ROW_GROUP` dead letter (the file, the row's index,
+    the row group and the error), tallied as dead-lettered, so that a stage's rows read
+    (`CountRecordsRead`) stay accounted for; the other row groups and files are read on.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        super().__init__()
+        self.patterns = patterns
+
+    def expand(self, pbegin: beam.pvalue.PBegin) -> DocumentsRead:
+        read = (
+            pbegin
+            | "Files" >> DistinctFiles(self.patterns)
+            | "RowGroups" >> beam.FlatMap(row_groups)
+            | "SpreadRowGroups" >> beam.Reshuffle()
+            | "ReadRowGroup"
+            >> beam.ParDo(ReadRowGroup()).with_outputs(TALLIES, DEAD_LETTERS, main="documents")
+        )
+        return DocumentsRead(read.documents, read.dead_letters, read.tallies)
+
+
+class DistinctFiles(beam.PTransform):
+    """File patterns -> the paths of the files they match, each once."""
 
     def __init__(self, patterns: list[str]) -> None:
         super().__init__()
@@ -29,14 +102,10 @@ class ReadDocuments(beam.PTransform):
         return (
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
-            | "ReadParquet" >> beam.io.ReadAllFromParquet()
-            | "ToDocument" >> beam.Map(_counted_document)
+            | "Match" >> fileio.MatchAll()
+            | "Path" >> beam.Map(attrgetter("path"))
+            | "EachFileOnce" >> beam.Distinct()
         )
-
-
-def _counted_document(row: dict) -> Document:
-    count_read(1)
-    return Document.from_row(row)
 
 
 def parquet_rows(paths: list[str]) -> int:
@@ -49,8 +118,9 @@ def parquet_rows(paths: list[str]) -> int:
 
 
 class CountRecordsRead(beam.PTransform):
-    """Parquet file patterns -> one `((RECORDS_READ, "rows"), rows)` pair per matched file:
-    the records a stage reads, counted from the footers, apart from decoding them."""
+    """Parquet file patterns -> one `((RECORDS_READ, "rows"), rows)` pair per matched file
+    (each once): the records a stage reads, counted from the footers, apart from decoding
+    them."""
 
     def __init__(self, patterns: list[str]) -> None:
         super().__init__()
@@ -59,10 +129,8 @@ class CountRecordsRead(beam.PTransform):
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         return (
             pbegin
-            | "Patterns" >> beam.Create(self.patterns)
-            | "Match" >> fileio.MatchAll()
-            | "FooterRows"
-            >> beam.Map(lambda metadata: ((RECORDS_READ, "rows"), parquet_rows([metadata.path])))
+            | "Files" >> DistinctFiles(self.patterns)
+            | "FooterRows" >> beam.Map(lambda path: ((RECORDS_READ, "rows"), parquet_rows([path])))
         )
 
 

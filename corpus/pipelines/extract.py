@@ -128,7 +128,11 @@ class ExtractDocuments(beam.PTransform):
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "Match" >> fileio.MatchAll()
-            | "SpreadFiles" >> beam.Reshuffle()
+            # Grouping by path reads a file matched by two patterns once, and spreads
+            # the files over the workers.
+            | "ByPath" >> beam.Map(lambda metadata: (metadata.path, metadata))
+            | "EachFileOnce" >> beam.CombinePerKey(lambda files: next(iter(files)))
+            | "File" >> beam.Values()
             | "ReadAndTriage"
             >> beam.ParDo(ReadAndTriage(self.config)).with_outputs(
                 TALLIES, DEAD_LETTERS, main="candidates"

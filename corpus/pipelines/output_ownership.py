@@ -36,7 +36,9 @@ from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
 from corpus.pipelines.dedup_audit import DUPLICATES_DIR
 from corpus.pipelines.dedup_files import WORK_DIR
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
+from corpus.pipelines.input_fingerprints import changed_input
 from corpus.pipelines.paragraph_stats import STATS_PREFIX
+from corpus.pipelines.run_lock import LOCK_FILE
 from corpus.pipelines.stage_stats import STATS_FILE
 from corpus.pipelines.tokenize import MODEL_FILE
 from corpus.tokenize.manifest import MANIFEST_FILE
@@ -242,7 +244,9 @@ def claim_output(
     killed run left behind are not results. A directory that holds the run's inputs or
     `config_file` is refused either way."""
     refuse_holding_inputs(directory, identity, config_file)
-    existing = files_under(directory)
+    existing = [  # but the run's own lock (`run_lock`)
+        p for p in files_under(directory) if posixpath.relpath(p, directory) != LOCK_FILE
+    ]
     earlier = read_run_file(directory)
     if any(not is_temporary(p) for p in existing) and not overwrite:
         if earlier is None:
@@ -252,6 +256,12 @@ def claim_output(
             )
         if earlier == identity:
             return
+        changed = changed_input(earlier, identity)
+        if changed:
+            raise ConfigError(
+                f"output: {directory} holds results of other inputs: {changed}; restore the "
+                "input to resume, or pass --overwrite to start again"
+            )
         differences = ", ".join(differing_keys(earlier, identity))
         raise ConfigError(
             f"output: {directory} already holds another run's results ({RUN_FILE} differs "

@@ -46,6 +46,7 @@ from corpus.pipelines.document_io import (
 )
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments
+from corpus.pipelines.input_fingerprints import distinct_files, input_record
 from corpus.pipelines.output_ownership import (
     BLEND_DIR,
     COMPLETE_FILE,
@@ -59,6 +60,7 @@ from corpus.pipelines.output_ownership import (
     prepare_output,
 )
 from corpus.pipelines.paragraph_stats import STATS_PREFIX, STATS_SCHEMA, ParagraphStatisticsStage
+from corpus.pipelines.run_lock import output_locked
 from corpus.pipelines.runner import is_local, make_pipeline, run_to_end
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.sources import ReadSource
@@ -94,18 +96,26 @@ def input_patterns(config: RunConfig) -> dict[str, list[str]]:
 
 
 def run_identity(config: RunConfig, command: str) -> dict:
-    """What `run.json` holds: the command (`run`, or a stage's name), the validated config
-    and every input file it matches, with its size (0 when a server did not say); raises
+    """What `run.json` holds: the command (`run`, or a stage's name), the validated config,
+    every input file it matches, each once (`input_fingerprints`: its size, modification
+    time and checksum or fingerprint), and how many matches repeated a file another pattern
+    of the same key had matched (`repeated_inputs`, said on the terminal too); raises
     ConfigError, naming the key, for a pattern that matches nothing or a file system that
     cannot be used (the output's included). Inputs named by a crawl are recorded as named
     in the config, and as the files they name in `inputs`, so a rerun reads those files or
     is told its inputs changed. `output` is left out (it is where the file lies), so one
     config run into two directories writes the same `run.json` in both."""
-    files = [
-        {"path": m.path, "bytes": m.size_in_bytes}
-        for key, patterns in input_patterns(config).items()
-        for m in check_inputs(patterns, key)
-    ]
+    files = []
+    repeated = 0
+    for key, patterns in input_patterns(config).items():
+        distinct, repeats = distinct_files(check_inputs(patterns, key))
+        if repeats:
+            terminal().line(
+                f"{key}: {repeats} of the files matched are matched by another pattern too; "
+                "each file is read once"
+            )
+        files += [input_record(m) for m in distinct]
+        repeated += repeats
     check_file_systems([config.output], "output", writing=True)
     recorded = config.model_dump(mode="json", exclude={"output"})
     sections = [(config, recorded)] + [
@@ -114,7 +124,7 @@ def run_identity(config: RunConfig, command: str) -> dict:
     for section, dumped in sections:
         if section.crawl_inputs is not None:
             dumped["inputs"] = section.crawl_inputs.model_dump(mode="json")
-    return {"command": command, "config": recorded, "inputs": files}
+    return {"command": command, "config": recorded, "inputs": files, "repeated_inputs": repeated}
 
 
 def removal_partition(document: Document) -> str:
@@ -132,10 +142,12 @@ def build_extract(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig,
 def build_read(
     pipeline: beam.Pipeline, name: str, source: SourceConfig, config: RunConfig, out: str
 ) -> None:
-    """A reader source's files -> documents, written as the extraction stage writes them."""
-    read = pipeline | "ReadSource" >> ReadSource(
-        source.reader, source.inputs, source.reader_options(name)
-    )
+    """A reader source's files -> documents, written as the extraction stage writes them;
+    each record's conversion under the extraction's per-document time limit, unless the
+    source's options set its own."""
+    options = {"time_limit_seconds": config.extract.time_limit_seconds}
+    options.update(source.reader_options(name))
+    read = pipeline | "ReadSource" >> ReadSource(source.reader, source.inputs, options)
     documents_per_shard = config.parquet.documents_per_shard
     _ = read.documents | "WriteDocuments" >> WriteDocuments(out, documents_per_shard)
     _ = read.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
@@ -162,15 +174,18 @@ def build_paragraph_stats(
 
 def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
     documents = pipeline | "Read" >> ReadDocuments(inputs)
-    filtered = documents | "Filter" >> FilterDocuments(config.filter.chain, config.filter.debug)
+    chain = FilterDocuments(config.filter.chain, config.filter.debug)
+    filtered = documents.documents | "Filter" >> chain
     documents_per_shard = config.parquet.documents_per_shard
     _ = filtered.documents | "WriteDocuments" >> WriteDocuments(out, documents_per_shard)
     _ = filtered.removed | "WriteRemoved" >> WriteDocuments(
         posixpath.join(out, REMOVED_DIR), documents_per_shard, removal_partition
     )
-    _ = filtered.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
+    dead_letters = (documents.dead_letters, filtered.dead_letters) | "DeadLetters" >> beam.Flatten()
+    _ = dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
     read = pipeline | "CountRead" >> CountRecordsRead(inputs)
-    _ = filtered.tallies | "WriteStats" >> WriteStageStats(out, read)
+    tallies = (documents.tallies, filtered.tallies) | "Tallies" >> beam.Flatten()
+    _ = tallies | "WriteStats" >> WriteStageStats(out, read)
 
 
 def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
@@ -187,9 +202,12 @@ def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, o
 def build_tokenize(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
     documents = pipeline | "Read" >> ReadDocuments(inputs)
     provenance = config.model_dump(mode="json")
-    counts = documents | "Tokenize" >> TokenizeDocuments(config.tokenize, out, provenance)
+    tokenize = TokenizeDocuments(config.tokenize, out, provenance)
+    counts = documents.documents | "Tokenize" >> tokenize
     read = pipeline | "CountRead" >> CountRecordsRead(inputs)
-    _ = (counts, read) | "AllCounts" >> beam.Flatten() | "WriteStats" >> WriteCounts(out)
+    _ = documents.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
+    lost = documents.tallies | "LostRows" >> beam.Map(lambda tally: (tally, 1))
+    _ = (counts, read, lost) | "AllCounts" >> beam.Flatten() | "WriteStats" >> WriteCounts(out)
 
 
 StageBuilder = Callable[[beam.Pipeline, list[str], RunConfig, str], None]
@@ -226,7 +244,7 @@ def execute(
 ) -> None:
     """Checks `inputs`, runs the pipeline `build` makes (it writes `directory` and its
     `stats.json`), showing its progress, and reports its end."""
-    files = check_inputs(inputs)
+    files, _ = distinct_files(check_inputs(inputs))
     pipeline = make_pipeline(beam_args)
     build(pipeline)
     with pipeline_step(directory, files, is_local(beam_args)) as step:
@@ -256,14 +274,18 @@ def run_single_stage(
     beam_args: list[str],
     overwrite: bool,
     config_file: str | None = None,
+    take_over_lock: bool = False,
 ) -> dict:
     """`corpus STAGE`: the stage on `config.inputs` into `config.output`, owned as a run's
-    output is (`claim_output`, which protects `config_file`): run again, a complete output
-    is kept, an incomplete one redone. Returns the stage's statistics."""
-    claim_output(config.output, run_identity(config, stage), overwrite, config_file)
-    log_into(config.output)
-    build = stage_pipeline(stage, config.inputs, config, config.output)
-    return run_pipeline(config.inputs, config.output, beam_args, build)
+    output is (`claim_output`, which protects `config_file`) and locked while it runs
+    (`run_lock`): run again, a complete output is kept, an incomplete one redone. Returns
+    the stage's statistics."""
+    identity = run_identity(config, stage)
+    with output_locked(config.output, take_over_lock):
+        claim_output(config.output, identity, overwrite, config_file)
+        log_into(config.output)
+        build = stage_pipeline(stage, config.inputs, config, config.output)
+        return run_pipeline(config.inputs, config.output, beam_args, build)
 
 
 def run_pipeline(
@@ -320,13 +342,30 @@ def documents_of(directory: str) -> list[str] | None:
 
 
 def run(
-    config: RunConfig, beam_args: list[str], overwrite: bool, config_file: str | None = None
+    config: RunConfig,
+    beam_args: list[str],
+    overwrite: bool,
+    config_file: str | None = None,
+    take_over_lock: bool = False,
 ) -> dict[str, dict]:
     """Runs every configured stage in order (per source, then the blend, with `sources`)
     into `config.output`, which the run claims (`claim_output`, which protects
-    `config_file`): restarted, it keeps the steps an earlier attempt completed and redoes
-    the others. Returns each stage's statistics by name (`SOURCE/STAGE` with `sources`)."""
-    claim_output(config.output, run_identity(config, RUN_COMMAND), overwrite, config_file)
+    `config_file`) and locks while it runs (`run_lock`): restarted, it keeps the steps an
+    earlier attempt completed and redoes the others. Returns each stage's statistics by
+    name (`SOURCE/STAGE` with `sources`)."""
+    identity = run_identity(config, RUN_COMMAND)
+    with output_locked(config.output, take_over_lock):
+        return _run_claimed(config, identity, beam_args, overwrite, config_file)
+
+
+def _run_claimed(
+    config: RunConfig,
+    identity: dict,
+    beam_args: list[str],
+    overwrite: bool,
+    config_file: str | None,
+) -> dict[str, dict]:
+    claim_output(config.output, identity, overwrite, config_file)
     log_into(config.output)
     if config.sources is None:
         stats, _ = run_stages(config.stages, config.inputs, config.output, config, beam_args)
@@ -445,11 +484,9 @@ def train_tokenizer_model(
     """Trains a SentencePiece model (`config.tokenize.train`) on documents Parquet files."""
     files = check_inputs(inputs)
     pipeline = make_pipeline(beam_args)
-    _ = (
-        pipeline
-        | "Read" >> ReadDocuments(inputs)
-        | "TrainTokenizer" >> TrainTokenizer(config.tokenize.train, model_path)
-    )
+    # Training samples the documents: rows a corrupt row group lost are left out of it.
+    documents = (pipeline | "Read" >> ReadDocuments(inputs)).documents
+    _ = documents | "TrainTokenizer" >> TrainTokenizer(config.tokenize.train, model_path)
     with pipeline_step(model_path, files, is_local(beam_args)) as step:
         run_to_end(pipeline)
     pieces = Tokenizer(read_model(model_path), add_bos=False, add_eos=False).vocab_size

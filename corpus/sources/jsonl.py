@@ -19,6 +19,7 @@ line ends as one outcome (`position` of a dead letter: the line number, from 1):
 | `bad_id` | the id is neither a string nor an integer | yes |
 | `url_not_string` | the `url_field` value is a number, a list, ... | yes |
 | `bad_date` | the `date_field` value is not a date (`corpus.sources.records.record_date`) | yes |
+| `timeout` | the line's conversion ran past `time_limit_seconds` (`time_limit`) | yes |
 | `truncated_file` | the compressed data ends inside a member (position: lines read) | yes |
 | `unreadable_file` | the file cannot be read on (position: lines read) | yes |
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from corpus.sources.files import open_decompressed
@@ -44,6 +46,11 @@ from corpus.sources.records import (
     make_document,
     record_date,
     split_paragraphs,
+)
+from corpus.sources.time_limit import (
+    DEFAULT_TIME_LIMIT_SECONDS,
+    check_time_limit,
+    within_time_limit,
 )
 from corpus.warc.naming import host_of
 
@@ -79,16 +86,25 @@ class JsonlReader:
     or the field absent, null or "" in a line: no date."""
     paragraphs: ParagraphSplit = "blank_lines"
     """How the text becomes paragraphs: `blank_lines`, `lines` or `whole` (code)."""
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
+    """Longest a record's conversion to a document may take (longer: a `timeout` dead
+    letter); a run gives `extract.time_limit_seconds` unless this is set."""
 
     def __post_init__(self) -> None:
         check_split(self.paragraphs)
+        check_time_limit(self.time_limit_seconds)
 
     def read(self, path: str) -> Iterator[ReadResult]:
         number = 0
         try:
             with open_decompressed(path) as stream:
                 for number, line in enumerate(stream, 1):
-                    yield self.from_line(line, path, number)
+                    yield within_time_limit(
+                        self.time_limit_seconds,
+                        path,
+                        number,
+                        partial(self.from_line, line, path, number),
+                    )
         except EOFError as error:
             yield Unreadable(path, number, TRUNCATED_FILE, str(error))
         except Exception as error:  # corrupt compressed data, I/O: the file stops here

@@ -17,16 +17,19 @@ outcome (`position` of a dead letter: the row index in the file, from 0):
 | `url_not_string` | the URL column is not a string column (once per file) | yes |
 | `bad_date_column` | the date column's type is no date, string or number (once per file) | yes |
 | `corrupt_row_group` | a row group cannot be decoded (once per row group) | yes |
+| `timeout` | the row's conversion ran past `time_limit_seconds` (`time_limit`) | yes |
 | `unreadable_file` | not a Parquet file, or cannot be read (once per file) | yes |
 
-A corrupt row group loses its remaining rows (the dead letter says how many); reading goes
-on with the next row group.
+A corrupt row group loses its remaining rows (the dead letter names the row group and says
+how many rows); reading goes on with the next row group, and the other files are read as
+ever.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,6 +37,7 @@ import pyarrow.parquet as pq
 from corpus.sources.files import open_raw
 from corpus.sources.records import (
     BAD_DATE,
+    CORRUPT_ROW_GROUP,
     EMPTY,
     UNREADABLE_FILE,
     ParagraphSplit,
@@ -44,6 +48,11 @@ from corpus.sources.records import (
     make_document,
     record_date,
     split_paragraphs,
+)
+from corpus.sources.time_limit import (
+    DEFAULT_TIME_LIMIT_SECONDS,
+    check_time_limit,
+    within_time_limit,
 )
 from corpus.warc.naming import host_of
 
@@ -92,9 +101,13 @@ class ParquetReader:
     """How the text becomes paragraphs: `blank_lines`, `lines` or `whole` (code)."""
     batch_rows: int = 1024
     """Rows decoded at a time."""
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
+    """Longest a record's conversion to a document may take (longer: a `timeout` dead
+    letter); a run gives `extract.time_limit_seconds` unless this is set."""
 
     def __post_init__(self) -> None:
         check_split(self.paragraphs)
+        check_time_limit(self.time_limit_seconds)
         if self.batch_rows < 1:
             raise ValueError(f"batch_rows: {self.batch_rows} is not positive")
 
@@ -142,11 +155,18 @@ class ParquetReader:
                     for column in self._named()
                 )
                 for text, id, url, date in zip(texts, ids, urls, dates, strict=True):
-                    yield self.from_row(text, id, url, date, path, row)
+                    yield within_time_limit(
+                        self.time_limit_seconds,
+                        path,
+                        row,
+                        partial(self.from_row, text, id, url, date, path, row),
+                    )
                     row += 1
         except Exception as error:
             lost = first_row + parquet.metadata.row_group(group).num_rows - row
-            yield Unreadable(path, row, "corrupt_row_group", f"{lost} rows lost: {error!r}")
+            yield Unreadable(
+                path, row, CORRUPT_ROW_GROUP, f"row group {group}: {lost} rows lost: {error!r}"
+            )
 
     def from_row(
         self, text: str | None, id: object, url: str | None, date: object, path: str, row: int

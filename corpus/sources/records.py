@@ -32,6 +32,8 @@ UNREADABLE_FILE = "unreadable_file"
 """The file cannot be opened or read on (corrupt compressed data, I/O error)."""
 BAD_DATE = "bad_date"
 """A record's date field holds a value that is not a date (see `record_date`)."""
+CORRUPT_ROW_GROUP = "corrupt_row_group"
+"""A Parquet row group that cannot be decoded: its rows not yet read are lost."""
 
 
 @dataclass(frozen=True, slots=True)

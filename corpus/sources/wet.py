@@ -13,10 +13,12 @@ deduplication); bytes that are not UTF-8 become U+FFFD. Each record ends as one 
 | `not_conversion` | `warcinfo` and any other record type | |
 | `too_large` | the text is over `max_record_bytes` | |
 | `empty` | the text is empty or whitespace | |
+| `timeout` | the record's conversion ran past `time_limit_seconds` (`time_limit`) | yes |
 | the WARC reader's failure reason | a stretch the WARC reader could not read | yes |
 
-The WARC reader's reasons: `corrupt_gzip`, `bad_record_header`, `truncated_file`,
-`unreadable_file`, `reader_error`.
+The WARC reader's reasons: `corrupt_gzip`, `bad_record_header`, `bad_http_head`,
+`truncated_file`, `empty_file`, `unsupported_compression`, `unreadable_file`,
+`reader_error`.
 
 A document's id is the conversion record's WARC-Record-ID, its date the WARC-Date (the
 capture), `warc_file` and `warc_offset` where the record is.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from corpus.extract.dates import document_date
 from corpus.sources.files import open_raw
@@ -37,6 +40,11 @@ from corpus.sources.records import (
     Unreadable,
     make_document,
     split_paragraphs,
+)
+from corpus.sources.time_limit import (
+    DEFAULT_TIME_LIMIT_SECONDS,
+    check_time_limit,
+    within_time_limit,
 )
 from corpus.warc.naming import host_of, source_name
 from corpus.warc.reader import DEFAULT_MAX_BODY_BYTES, ReadFailure, WarcRecord, read_warc
@@ -51,10 +59,14 @@ class WetReader:
     path (`CC-MAIN-2024-22`), else `web`, as in the extraction stage."""
     max_record_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Records with more text than this are skipped unread (`too_large`)."""
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
+    """Longest a record's conversion to a document may take (longer: a `timeout` dead
+    letter); a run gives `extract.time_limit_seconds` unless this is set."""
 
     def __post_init__(self) -> None:
         if self.max_record_bytes < 1:
             raise ValueError(f"max_record_bytes: {self.max_record_bytes} is not positive")
+        check_time_limit(self.time_limit_seconds)
 
     def read(self, path: str) -> Iterator[ReadResult]:
         source = source_name(path, self.source)
@@ -64,7 +76,12 @@ class WetReader:
                     if isinstance(item, ReadFailure):
                         yield Unreadable(item.file, item.offset, item.reason, item.error)
                     else:
-                        yield self.from_record(item, source, host_of(item.target_uri))
+                        yield within_time_limit(
+                            self.time_limit_seconds,
+                            item.file,
+                            item.offset,
+                            partial(self.from_record, item, source, host_of(item.target_uri)),
+                        )
         except OSError as error:  # the file cannot be opened (read errors are ReadFailures)
             yield Unreadable(path, 0, UNREADABLE_FILE, repr(error))
 

@@ -29,6 +29,7 @@ from 0, or the number of complete pages before a cut):
 | `redirect` | a redirect (`<redirect>`, or text starting `#REDIRECT` / `#転送`) | |
 | `empty` | no text left after conversion | |
 | `conversion_error` | the wikitext broke the converter | yes |
+| `timeout` | the page's conversion ran past `time_limit_seconds` (`time_limit`) | yes |
 | `truncated_file` | the dump ends inside a page, or inside a compressed member | yes |
 | `xml_error` | the XML is malformed before its end | yes |
 | `unreadable_file` | the file cannot be read on | yes |
@@ -39,11 +40,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
 from corpus.extract.dates import parse_warc_date
+from corpus.extract.paragraphs import ExtractionTimeout
 from corpus.schema import Paragraph
 from corpus.sources.files import open_decompressed
 from corpus.sources.records import (
@@ -55,6 +58,11 @@ from corpus.sources.records import (
     Unreadable,
     make_document,
     split_paragraphs,
+)
+from corpus.sources.time_limit import (
+    DEFAULT_TIME_LIMIT_SECONDS,
+    check_time_limit,
+    within_time_limit,
 )
 from corpus.sources.wikitext import Section, to_sections
 
@@ -160,6 +168,12 @@ class WikipediaReader:
     """Namespaces to keep (0: articles)."""
     dropped_sections: tuple[str, ...] = DROPPED_SECTIONS
     """Section titles whose sections (and subsections) are left out, case-insensitive."""
+    time_limit_seconds: float = DEFAULT_TIME_LIMIT_SECONDS
+    """Longest a record's conversion to a document may take (longer: a `timeout` dead
+    letter); a run gives `extract.time_limit_seconds` unless this is set."""
+
+    def __post_init__(self) -> None:
+        check_time_limit(self.time_limit_seconds)
 
     def read(self, path: str) -> Iterator[ReadResult]:
         dropped = frozenset(title.lower() for title in self.dropped_sections)
@@ -183,7 +197,12 @@ class WikipediaReader:
                 if etree.QName(element).localname == "siteinfo":
                     site = Site.from_element(element)
                 else:
-                    yield self.from_page(element, site, dropped, path, pages)
+                    yield within_time_limit(
+                        self.time_limit_seconds,
+                        path,
+                        pages,
+                        partial(self.from_page, element, site, dropped, path, pages),
+                    )
                     pages += 1
                 element.clear(keep_tail=True)
                 while element.getprevious() is not None:
@@ -233,6 +252,8 @@ class WikipediaReader:
         title = page.findtext("{*}title") or ""
         try:
             paragraphs = article_paragraphs(to_sections(text), dropped)
+        except ExtractionTimeout:
+            raise  # a timeout, counted as one (`within_time_limit`)
         except Exception as error:  # one pathological page must not stop the dump
             return Unreadable(path, index, "conversion_error", f"{page_id} {title}: {error!r}")
         if not paragraphs:

@@ -33,13 +33,16 @@ the text; the same holds for tags (`<ref`).
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from corpus.sources.time_limit import check_time
+
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_NOWIKI = re.compile(r"<nowiki\s*>(.*?)</nowiki\s*>|<nowiki\s*/>", re.DOTALL | re.IGNORECASE)
+_NOWIKI_TAG = re.compile(r"<(?P<close>/)?(?P<name>nowiki)\s*(?P<empty>/)?>", re.IGNORECASE)
 # Markup characters inside <nowiki> are swapped for private-use ones until the end.
 _MARKUP = "[]{}<>|='*#:;_-~"
 _SHIELD = str.maketrans({c: chr(0xF0000 + i) for i, c in enumerate(_MARKUP)})
@@ -69,7 +72,9 @@ _DROPPED_ELEMENTS = (
 )
 _ELEMENT_NAMES = "|".join(_DROPPED_ELEMENTS)
 _SELF_CLOSED_ELEMENT = re.compile(rf"<(?:{_ELEMENT_NAMES})\b[^>]*/>", re.IGNORECASE)
-_PAIRED_ELEMENT = re.compile(rf"<({_ELEMENT_NAMES})\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_ELEMENT_TAG = re.compile(
+    rf"<(?P<close>/)?(?P<name>{_ELEMENT_NAMES})\b(?(close)\s*>|[^>]*>)", re.IGNORECASE
+)
 
 _BRACES = re.compile(r"\{\{|\}\}")
 _BRACKETS = re.compile(r"\[\[|\]\]")
@@ -112,14 +117,19 @@ class Section:
 
 
 def to_sections(wikitext: str) -> list[Section]:
-    """The plain text of an article's wikitext, cut at its headings (see the module)."""
+    """The plain text of an article's wikitext, cut at its headings (see the module).
+    Every step is linear in the page's size (or near it: sorting, bisection); under a
+    reader's time limit (`corpus.sources.time_limit`) the conversion checks it as it goes
+    and raises ExtractionTimeout past it."""
     text = _COMMENT.sub("", wikitext)
-    text = _NOWIKI.sub(lambda m: (m.group(1) or "").translate(_SHIELD), text)
+    text = _replace_elements(text, _NOWIKI_TAG, lambda inside: inside.translate(_SHIELD))
     text = _SELF_CLOSED_ELEMENT.sub("", text)
-    text = _PAIRED_ELEMENT.sub("", text)
+    text = _replace_elements(text, _ELEMENT_TAG, lambda inside: "")
+    check_time()
     text = _replace_templates(text)
     text = _remove_tables(text)
     text = _replace_links(text)
+    check_time()
     text = _EXTERNAL_LINK.sub(lambda m: m.group(1) or "", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _TAG.sub("", text)
@@ -133,6 +143,7 @@ def _sections(text: str) -> list[Section]:
     headings: list[tuple[int, str]] = [(0, "")]
     bodies: list[list[str]] = [[]]
     for raw_line in text.split("\n"):
+        check_time()
         line = raw_line.strip()
         heading = _HEADING.match(line)
         if heading:
@@ -157,12 +168,46 @@ def _clean_line(line: str) -> str:
     return line.strip()
 
 
+def _replace_elements(text: str, tags: re.Pattern[str], render: Callable[[str], str]) -> str:
+    """Each element, from an opening tag to the first closing tag of its name after it (or
+    a tag closed in itself, `<nowiki/>`), replaced by `render(its content)`, left to right;
+    an opening tag never closed is left as it is. `tags` matches both kinds, with the
+    groups `name`, `close` (set for a closing tag) and `empty` (for a tag closed in
+    itself). Finding each closing tag by bisection keeps a page of many unclosed tags
+    linear, where a lazy regex would scan to the page's end from each of them."""
+    found = list(tags.finditer(text))
+    closing: dict[str, list[int]] = {}
+    for index, tag in enumerate(found):
+        if tag.group("close"):
+            closing.setdefault(tag.group("name").lower(), []).append(index)
+    parts = []
+    position = 0
+    for index, tag in enumerate(found):
+        check_time()
+        if tag.group("close") or tag.start() < position:
+            continue
+        if tag.groupdict().get("empty"):
+            parts += [text[position : tag.start()], render("")]
+            position = tag.end()
+            continue
+        ends = closing.get(tag.group("name").lower(), [])
+        after = bisect.bisect_right(ends, index)
+        if after == len(ends):
+            continue
+        end = found[ends[after]]
+        parts += [text[position : tag.start()], render(text[tag.end() : end.start()])]
+        position = end.end()
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def _outermost_spans(text: str, tokens: re.Pattern[str], opening: str) -> list[tuple[int, int]]:
     """(start, end) of every outermost balanced pair of `opening` and its closing token;
     an opening token never closed does not enclose what follows it."""
     stack: list[int] = []
     spans: list[tuple[int, int]] = []
     for token in tokens.finditer(text):
+        check_time()
         if token.group() == opening:
             stack.append(token.start())
         elif stack:
@@ -207,6 +252,7 @@ def _remove_tables(text: str) -> str:
     kept = []
     depth = 0
     for line in text.split("\n"):
+        check_time()
         if _TABLE_START.match(line):
             depth += 1
         elif depth and _TABLE_END.match(line):
