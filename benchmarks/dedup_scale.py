@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,12 @@ def removal_quality(truth: pa.Table, kept_ids: pa.Array, threshold: float) -> Qu
     )
 
 
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of the waited-for child processes (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=1_000_000)
@@ -174,6 +181,7 @@ def main() -> int:
     log = work / "dedup.log"
     with log.open("wb") as handle:
         started = time.perf_counter()
+        cpu_before = children_cpu_seconds()
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
         try:
             with TreeMemory(process.pid, args.interval) as memory:
@@ -183,6 +191,7 @@ def main() -> int:
                 process.terminate()
                 process.wait()
         seconds = time.perf_counter() - started
+        cpu_seconds = children_cpu_seconds() - cpu_before
     if returncode != 0:
         print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
         print(f"corpus dedup failed (exit {returncode}); log: {log}", file=sys.stderr)
@@ -202,6 +211,10 @@ def main() -> int:
     print(
         f"\n{args.documents:,} documents, --direct_num_workers={args.workers}: "
         f"{seconds:,.1f} s, {args.documents / seconds:,.0f} documents/s"
+    )
+    # Wall time depends on what else the machine runs; CPU time much less so.
+    print(
+        f"CPU time (user + system) of the run and the processes it waited for: {cpu_seconds:,.0f} s"
     )
     print(
         f"minhash: candidate_threshold {minhash['candidate_threshold']}, "

@@ -1,7 +1,8 @@
 """The near-duplicate decision at the threshold, on livedoor articles edited to known Jaccards:
 a pair at 0.81 is removed, a pair at 0.79 kept, a chain never removes a document below the
-threshold against its cluster's kept document, and the audit table names the kept
-document of every removal."""
+threshold against its cluster's kept document, the members it does not cover are
+deduplicated among themselves, and the audit table names the kept document of every
+removal."""
 
 from __future__ import annotations
 
@@ -70,8 +71,10 @@ def output(texts, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def texts(fixtures: Path) -> dict[str, str]:
-    x, y, z, u, v = longest_bodies(fixtures, 5)
+    x, y, z, u, v, w = longest_bodies(fixtures, 6)
     half = len(z) // 2
+    w_half = len(w) // 2
+    w2 = variant_at(w, 0.84, 0.86, start=w_half, mark="▲")
     return {
         "x0": x,
         "x1": variant_at(x, 0.80, 0.82),
@@ -84,6 +87,12 @@ def texts(fixtures: Path) -> dict[str, str]:
         "x2": x,  # an exact copy of x0
         "u0": u,
         "u1": v,  # u1 has u0's URL
+        # A chain whose far end is a pair: w2 and w3 are below 0.8 against the kept w0, and
+        # at 0.95+ with each other.
+        "w0": variant_at(w, 0.84, 0.86, start=0, mark="■"),
+        "w1": w,
+        "w2": w2,
+        "w3": edited(w2, 3, start=w_half + 1, mark="◆"),
     }
 
 
@@ -98,6 +107,9 @@ def test_the_constructed_similarities(texts):
     assert similarity(texts["z0"], texts["z1"]) >= 0.84
     assert similarity(texts["z1"], texts["z2"]) >= 0.84
     assert similarity(texts["z0"], texts["z2"]) < 0.8
+    assert similarity(texts["w0"], texts["w2"]) < 0.8
+    assert similarity(texts["w0"], texts["w3"]) < 0.8
+    assert similarity(texts["w2"], texts["w3"]) >= 0.95
 
 
 def test_the_chain_is_one_candidate_component(texts):
@@ -119,9 +131,15 @@ def test_a_chain_removes_only_against_the_kept_document(kept, texts):
     # z0 is kept (the earliest), z1 goes (0.84+ to z0); z2 is below 0.8 against z0, and
     # z1, its only copy at 0.8, is removed, so z2 stays.
     assert {"z0", "z1", "z2"} & kept == {"z0", "z2"}
-    for doc_id in {"x0", "x1", "y0", "y1", "z0", "z1", "z2"} - kept:
+    for doc_id in {"x0", "x1", "y0", "y1", "z0", "z1", "z2", "w0", "w1", "w2", "w3"} - kept:
         best = max(similarity(texts[doc_id], texts[other]) for other in kept)
         assert best >= 0.8, doc_id
+
+
+def test_members_the_kept_document_does_not_cover_are_deduplicated_again(kept):
+    # w1 goes against w0; w2 and w3 are below 0.8 against w0, so they are checked among
+    # themselves: w2 (the earliest of them) is kept, w3 removed against it.
+    assert {"w0", "w1", "w2", "w3"} & kept == {"w0", "w2"}
 
 
 def test_the_audit_names_the_kept_document_of_every_removal(output, texts, kept):
@@ -130,6 +148,8 @@ def test_the_audit_names_the_kept_document_of_every_removal(output, texts, kept)
     rows = pq.read_table(paths[0]).to_pylist()
     assert [(r["id"], r["kept_id"], r["rule"]) for r in rows] == [
         ("u1", "u0", "url"),
+        ("w1", "w0", "near"),
+        ("w3", "w2", "near"),
         ("x1", "x0", "near"),
         ("x2", "x0", "exact"),
         ("z1", "z0", "near"),
@@ -137,6 +157,5 @@ def test_the_audit_names_the_kept_document_of_every_removal(output, texts, kept)
     assert set(texts) - kept == {r["id"] for r in rows}
     by_id = {r["id"]: r["similarity"] for r in rows}
     assert by_id["x2"] == 1.0 and by_id["u1"] is None
-    for doc_id in ("x1", "z1"):
-        kept_id = doc_id[0] + "0"
+    for doc_id, kept_id in (("x1", "x0"), ("z1", "z0"), ("w1", "w0"), ("w3", "w2")):
         assert by_id[doc_id] == pytest.approx(similarity(texts[doc_id], texts[kept_id]))

@@ -18,6 +18,10 @@ import numpy as np
 BAND_INDEX_BYTES = 2
 BAND_HASH_BYTES = 8
 BAND_KEY_BYTES = BAND_INDEX_BYTES + BAND_HASH_BYTES
+SIGNATURE = np.dtype("<u4")
+"""A signature's values as bytes (signature files, verification payloads)."""
+SHINGLE_ID = np.dtype("<u8")
+"""A shingle id (`sha1_hash64`) as bytes (verification payloads)."""
 
 
 def optimal_params(

@@ -46,7 +46,7 @@ from corpus.pipelines.dedup_files import (
 )
 from corpus.pipelines.document_io import CountRecordsRead
 from corpus.pipelines.exact_dedup import DeduplicateBy
-from corpus.pipelines.minhash_dedup import MinHashDeduplicate, VerifyEdges
+from corpus.pipelines.minhash_dedup import MeasureEdges, MinHashDeduplicate
 
 
 def _outcome_counts(_, fingerprinted: int, *after_steps: tuple[str, int]) -> list:
@@ -119,12 +119,12 @@ class DeduplicateDocuments(beam.PTransform):
             text_removals = KeyedRemovals(attrgetter("text_key"), "exact", 1.0)
             steps.append(("exact_duplicate", by_text, text_removals))
         if minhash.enabled:
-            verify = verify_kept = None
+            measure = None
             if minhash.verify != "off":
                 read_payloads = ReadPayloads(files, fingerprinter, minhash.verify == "exact")
-                verify = VerifyEdges(read_payloads, minhash.threshold)
-                verify_kept = VerifyEdges(read_payloads, minhash.threshold, with_similarity=True)
-            steps.append(("near_duplicate", MinHashDeduplicate(verify, verify_kept), None))
+                measure = MeasureEdges(read_payloads)
+            near = MinHashDeduplicate(measure, minhash.threshold)
+            steps.append(("near_duplicate", near, None))
 
         fingerprinted = beam.pvalue.AsSingleton(
             current | "CountFingerprinted" >> beam.combiners.Count.Globally()

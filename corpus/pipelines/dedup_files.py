@@ -22,17 +22,16 @@ import posixpath
 from collections.abc import Iterable, Iterator
 
 import apache_beam as beam
-import numpy as np
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, make_ref, parse_ref
+from corpus.dedup.lsh import SHINGLE_ID, SIGNATURE
 from corpus.dedup.signature_file import (
     SIGNATURES_DIR,
     SIGNATURES_PREFIX,
     previous_fingerprint,
-    signature_of,
     signature_row,
     signature_schema,
 )
@@ -43,9 +42,11 @@ from corpus.schema import DOCUMENT_SCHEMA, Document
 
 WORK_DIR = ".work"
 
-# What verifying a candidate needs: its shingle hashes (exact Jaccard; None when only the
-# signature is known, as for an earlier run's documents) and its signature.
-Payload = tuple[np.ndarray | None, np.ndarray]
+# What verifying a candidate needs, as raw little-endian bytes (the cheapest value to
+# encode and shuffle): its sorted shingle ids (exact Jaccard; None when only the signature
+# is known, as for an earlier run's documents) and its signature (None when its shingle
+# ids are known and there is no earlier run, whose documents only signatures compare with).
+Payload = tuple[bytes | None, bytes | None]
 
 
 def read_rows(path: str) -> Iterator[dict]:
@@ -116,10 +117,11 @@ def file_of(ref: str) -> str:
 
 
 class ReadPayloads(beam.DoFn):
-    """(file, its wanted references) -> (reference, payload) for each.
+    """(file, its wanted references, each with a block it is wanted in) -> (block,
+    (reference, payload)) for each distinct (reference, block).
 
-    `exact`: documents of this run get their shingle hashes (the file is read and the
-    wanted documents shingled again); otherwise, and for an earlier run's documents, the
+    `exact`: documents of this run get their shingle ids (the file is read and the wanted
+    documents shingled again); otherwise, and for an earlier run's documents, the
     signature only."""
 
     def __init__(self, files: DedupFiles, fingerprinter: Fingerprinter, exact: bool) -> None:
@@ -127,25 +129,35 @@ class ReadPayloads(beam.DoFn):
         self.fingerprinter = fingerprinter
         self.exact = exact
 
-    def process(self, element: tuple[str, Iterable[str]]) -> Iterable[tuple[str, Payload]]:
-        file, refs = element
-        wanted = {parse_ref(ref.lstrip("p"))[1]: ref for ref in refs}
+    def process(self, element: tuple[str, Iterable[tuple[str, str]]]) -> Iterable[tuple]:
+        file, wanted_in = element
+        wanted: dict[int, tuple[str, set[str]]] = {}
+        for ref, block in wanted_in:
+            wanted.setdefault(parse_ref(ref.lstrip("p"))[1], (ref, set()))[1].add(block)
         if file.startswith("p"):
             rows = read_rows(self.files.previous[int(file[1:])])
-            payloads = ((row, (None, signature_of(record))) for row, record in enumerate(rows))
+            payloads = ((row, (None, record["signature"])) for row, record in enumerate(rows))
         elif self.exact:
             documents = read_document_file(self.files.inputs[int(file)])
-            payloads = ((row, self.shingled(doc)) for row, doc in enumerate(documents))
+            payloads = (
+                (row, self.shingled(document) if row in wanted else None)
+                for row, document in enumerate(documents)
+            )
         else:
             rows = read_rows(self.files.work_signatures(int(file)))
-            payloads = ((record["row"], (None, signature_of(record))) for record in rows)
+            payloads = ((record["row"], (None, record["signature"])) for record in rows)
         for row, payload in payloads:
             if row in wanted:
-                yield wanted[row], payload
+                ref, blocks = wanted[row]
+                for block in sorted(blocks):
+                    yield block, (ref, payload)
 
     def shingled(self, document: Document) -> Payload:
         text, fingerprinter = document.text, self.fingerprinter
-        return fingerprinter.shingle_ids(text), fingerprinter.signature(text)
+        ids = fingerprinter.shingle_ids(text).astype(SHINGLE_ID, copy=False).tobytes()
+        if not self.files.previous:
+            return ids, None
+        return ids, fingerprinter.signature(text).astype(SIGNATURE, copy=False).tobytes()
 
 
 REPRESENTED = "represented"

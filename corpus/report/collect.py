@@ -9,6 +9,9 @@ a number needs, a batch of `BATCH_ROWS` rows at a time:
   `cluster_size` too;
 - token shards: `source` and `num_tokens`; paragraph statistics: the frequencies and text;
 - filter debug output: the first rows of each reason only, for samples;
+- a dedup stage's audit table (ids and similarities): removals per rule, the similarity
+  histogram and a sample of removed documents beside the ones kept for them
+  (corpus/report/duplicates.py), whose texts the pass over the stage's input picks up;
 - dead letters: each line's reason, a line at a time (to check them against stats.json).
 
 Histograms have fixed bins, top lists are bounded Misra-Gries counters (`top_counts`) and
@@ -38,6 +41,7 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
 from corpus.pipelines.document_io import parquet_rows
 from corpus.pipelines.output_ownership import BLEND_DIR
+from corpus.report.duplicates import AUDIT_COLUMNS, DuplicateReport
 from corpus.report.funnel import funnel
 from corpus.report.histogram import Histogram
 from corpus.report.plots import japanese_font
@@ -46,7 +50,7 @@ from corpus.report.run_outputs import StageOutput, find_stages, read_json
 from corpus.report.top_counts import TopCounts
 from corpus.warc.naming import CC_DUMP
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH_ROWS = 4096
 TOP = 20
 SAMPLES_KEPT = 3
@@ -163,12 +167,19 @@ class Collector:
         self.source_documents: Counter[str] = Counter()
         self.source_characters: Counter[str] = Counter()
         self.source_tokens: Counter[str] = Counter()
+        self.duplicates = DuplicateReport()
 
     def add_stage(self, stage: StageOutput, is_corpus: bool) -> None:
         histograms = self.histograms.setdefault(stage.stage, DocumentHistograms())
-        columns = STAGE_COLUMNS + (CORPUS_COLUMNS if is_corpus else [])
+        wanted = self.duplicates.wanted(stage.label)
+        columns = STAGE_COLUMNS + (CORPUS_COLUMNS if is_corpus else []) + (["id"] if wanted else [])
         characters = 0
         for batch in batches(stage.document_files, columns):
+            if wanted:
+                found = batch.filter(pc.is_in(batch.column("id"), pa.array(sorted(wanted))))
+                self.duplicates.add_texts(
+                    stage.label, found.column("id").to_pylist(), found.column("text").to_pylist()
+                )
             lengths = pc.utf8_length(batch.column("text"))
             characters += pc.sum(lengths).as_py() or 0
             histograms.characters.add(lengths.to_numpy(zero_copy_only=False))
@@ -203,6 +214,10 @@ class Collector:
         for row in per_source.to_pylist():
             self.source_documents[row["source"]] += row["characters_count"]
             self.source_characters[row["source"]] += row["characters_sum"] or 0
+
+    def add_duplicates(self, stage: StageOutput, input_stage: StageOutput | None) -> None:
+        """A dedup stage's audit table; `input_stage`: the documents stage it read."""
+        self.duplicates.add_stage(stage, input_stage, batches(stage.duplicate_files, AUDIT_COLUMNS))
 
     def add_tokens(self, stage: StageOutput) -> None:
         """Tokens per document and per source (as `add_corpus_batch` names sources)."""
@@ -276,6 +291,12 @@ def histograms(collector: Collector) -> dict:
             "log2",
             {"corpus": collector.cluster_sizes},
         ),
+        "removal_similarity": histogram_entry(
+            "Similarity of each near-duplicate removal to its kept document",
+            "Jaccard similarity",
+            "linear",
+            collector.duplicates.histogram_series(),
+        ),
         "paragraph_frequency": histogram_entry(
             "Paragraph frequency (distinct paragraphs)",
             "occurrences",
@@ -331,6 +352,8 @@ def collect(run_directory: str) -> dict:
     documents: dict[str, int] = {}
     corpus_stage: dict[str, StageOutput] = {}
     for stage in stages:
+        if stage.duplicate_files:
+            collector.add_duplicates(stage, corpus_stage.get(stage.source_dir))
         if stage.document_files:
             corpus_stage[stage.source_dir] = stage
             documents[stage.label] = parquet_rows(stage.document_files)
@@ -371,6 +394,7 @@ def collect(run_directory: str) -> dict:
                 for row in sample_rows(stage.document_files, SAMPLES_KEPT)
             ],
             "removed": removed,
+            "duplicates": collector.duplicates.to_list(excerpt),
         },
         "not_recorded": NOT_RECORDED,
         "plot_font": japanese_font().to_dict(),

@@ -9,13 +9,17 @@ from html import escape
 
 from corpus.report.plots import report_plots
 from corpus.report.tables import (
+    DUPLICATES_HEADER,
     PACKAGES_HEADER,
     PROVENANCE_HEADER,
     SOURCES_HEADER,
     STEPS_HEADER,
+    duplicate_rows,
     filter_label,
     package_rows,
     provenance_rows,
+    similarity_label,
+    similarity_rows,
     source_rows,
     step_rows,
 )
@@ -168,6 +172,37 @@ def _samples(samples: dict) -> str:
     return "".join(parts)
 
 
+def _excerpt(doc_id: str, text: str | None) -> str:
+    shown = escape(text) if text is not None else "<i>(not in the stage's input)</i>"
+    return f'<td lang="ja"><b>{escape(doc_id)}</b><br>{shown}</td>'
+
+
+def _duplicates(report: dict) -> str:
+    """Removals per rule, the similarity bins, and each sampled removal beside its kept
+    document."""
+    entries = report["samples"]["duplicates"]
+    if not entries:
+        return ""
+    header, rows = similarity_rows(report)
+    parts = [_table(DUPLICATES_HEADER, duplicate_rows(report))]
+    if rows:
+        parts.append("<h3>Similarity of near-duplicate removals</h3>" + _table(header, rows))
+    for entry in entries:
+        pairs = "".join(
+            f"<tr><td>{escape(pair['rule'])}</td>"
+            f'<td class="n">{similarity_label(pair["similarity"])}</td>'
+            f"{_excerpt(pair['kept_id'], pair['kept_excerpt'])}"
+            f"{_excerpt(pair['removed_id'], pair['removed_excerpt'])}</tr>"
+            for pair in entry["pairs"]
+        )
+        head = "<tr><th>Rule</th><th>Similarity</th><th>Kept</th><th>Removed</th></tr>"
+        parts.append(
+            f"<h3>Removed duplicates beside their kept documents ({escape(entry['stage'])})</h3>"
+            f"<table>{head}{pairs}</table>"
+        )
+    return "".join(parts)
+
+
 def _figures(report: dict) -> str:
     figures = []
     for caption, image in report_plots(report):
@@ -218,6 +253,7 @@ def render_html(report: dict) -> str:
 <h2>Most frequent paragraphs</h2><ol lang="ja">{top}</ol>
 <h2>Web</h2>{_web(report["web"])}
 <h2>Samples</h2>{_samples(report["samples"])}
+<h2>Duplicates</h2>{_duplicates(report) or "<p>No dedup stage wrote an audit table.</p>"}
 <h2>Provenance</h2>{_provenance(report)}
 <h2 id="wall-time">Wall time</h2>{_table(STEPS_HEADER, step_rows(report))}
 </body></html>

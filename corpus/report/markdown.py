@@ -1,15 +1,19 @@
-"""`report.md`: the report's tables as a Markdown summary (no plots, no samples)."""
+"""`report.md`: the report's tables as a Markdown summary (no plots, no samples; of the
+dedup audit, the removals per rule and their similarity bins)."""
 
 from __future__ import annotations
 
 from corpus.report.tables import (
+    DUPLICATES_HEADER,
     PACKAGES_HEADER,
     PROVENANCE_HEADER,
     SOURCES_HEADER,
     STEPS_HEADER,
+    duplicate_rows,
     filter_label,
     package_rows,
     provenance_rows,
+    similarity_rows,
     source_rows,
     step_rows,
 )
@@ -68,6 +72,13 @@ def render_markdown(report: dict) -> str:
         lines += [f"All {len(funnel['checks'])} count checks agree.", ""]
     lines += ["## Sources", ""]
     lines += _table(SOURCES_HEADER, source_rows(report))
+    if report["samples"]["duplicates"]:
+        lines += ["## Duplicates removed", ""]
+        lines += _table(DUPLICATES_HEADER, duplicate_rows(report))
+        header, rows = similarity_rows(report)
+        if rows:
+            lines += ["Similarity of near-duplicate removals to their kept documents:", ""]
+            lines += _table(header, rows)
     web = report["web"]
     for key, title in (
         ("hosts", "Top hosts"),

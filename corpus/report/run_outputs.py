@@ -16,6 +16,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import RunConfig
 from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
+from corpus.pipelines.dedup_audit import DUPLICATES_DIR, DUPLICATES_PREFIX
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
 from corpus.pipelines.output_ownership import BLEND_DIR, READ_STAGE, REMOVED_DIR
 from corpus.pipelines.paragraph_stats import STATS_PREFIX
@@ -66,6 +67,11 @@ class StageOutput:
     @property
     def dead_letter_files(self) -> list[str]:
         return matching(posixpath.join(self.path, DEAD_LETTERS_DIR, "*.jsonl"))
+
+    @property
+    def duplicate_files(self) -> list[str]:
+        """The dedup stage's audit table: `duplicates/duplicates-*.parquet`."""
+        return matching(posixpath.join(self.path, DUPLICATES_DIR, f"{DUPLICATES_PREFIX}-*.parquet"))
 
     @property
     def removed_files(self) -> list[str]:

@@ -69,3 +69,34 @@ def step_rows(report: dict) -> list[list[object]]:
     ]
     total = sum(s["seconds"] or 0 for s in steps)
     return [*rows, ["Total", "", f"{total:.1f}"]]
+
+
+DUPLICATES_HEADER = ["Dedup stage", "Rule", "Removed"]
+
+
+def duplicate_rows(report: dict) -> list[list[object]]:
+    """Each dedup stage's removals per rule (url, exact, near), from its audit table."""
+    return [
+        [entry["stage"], removed["reason"], removed["count"]]
+        for entry in report["samples"]["duplicates"]
+        for removed in entry["removed"]
+    ]
+
+
+def similarity_rows(report: dict) -> tuple[list[str], list[list[object]]]:
+    """The near-duplicate removals' similarity histogram as a table: a column per dedup
+    stage, a row per bin that holds a removal."""
+    entry = report["histograms"]["removal_similarity"]
+    series, edges = entry["series"], entry["edges"]
+    header = ["Similarity", *(s["name"] for s in series)]
+    rows: list[list[object]] = [
+        [f"[{edges[i]:.2f}, {edges[i + 1]:.2f}{']' if i == len(edges) - 2 else ')'}"]
+        + [s["counts"][i] for s in series]
+        for i in range(len(edges) - 1)
+        if any(s["counts"][i] for s in series)
+    ]
+    return header, rows
+
+
+def similarity_label(similarity: float | None) -> str:
+    return "-" if similarity is None else f"{similarity:.3f}"
