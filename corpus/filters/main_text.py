@@ -28,7 +28,14 @@ import yaml
 from pydantic import Field, field_validator
 
 from corpus.filters.base import ParagraphFilter
-from corpus.filters.dom import main_path, parse_path, prose_length
+from corpus.filters.dom import (
+    ARTICLE_TAGS,
+    ARTICLE_WORDS,
+    main_path,
+    name_words,
+    parse_path,
+    prose_length,
+)
 from corpus.filters.link_density import link_share
 from corpus.schema import Document, Paragraph
 
@@ -48,15 +55,65 @@ DIGIT = re.compile(r"\d")
 SENTENCE_END = frozenset('。.!?！？」』)"”')
 DISTANCE_CAP = 6
 GAP_CAP = 20
+DEPTH_CAP = 30
+WINDOW = 2
+"""Neighbours on each side whose prose lengths `window_prose` averages."""
+COMMENT_WORDS = frozenset({"comment", "comments", "reply", "replies", "respond", "discussion"})
+BYLINE_WORDS = frozenset(
+    {"author", "byline", "meta", "date", "time", "posted", "published", "info", "bio", "profile"}
+)
+FIGURE_WORDS = frozenset({"figure", "caption", "figcaption", "photo", "image", "img", "media"})
+"""Class and id words (corpus.filters.dom.name_words) of comment threads, of the credits
+and dates around an article, and of figures: weak evidence that FurnitureDOM does not act
+on alone, since `meta` or `info` also name article wrappers."""
 
 
 @dataclasses.dataclass(frozen=True)
 class Context:
-    """What a paragraph's features read about its page."""
+    """What a paragraph's features read about its page (its live paragraphs)."""
 
     main: tuple  # the main block's path segments
+    main_path: str
     first: int  # the main block's first and last paragraph among the live ones
     last: int
+    path_prose: dict[str, float]  # prose_length summed by path
+    on_main: tuple[bool, ...]  # per paragraph: whether its path is the main block's
+    prose: tuple[float, ...]  # log1p(prose_length) per paragraph
+    chars_before: tuple[int, ...]  # characters of the paragraphs before each one
+    chars: int  # characters of all of them
+    longest: int  # characters of the longest one
+
+    @classmethod
+    def of(cls, live: list[Paragraph]) -> Context:
+        path_prose: dict[str, float] = {}
+        for paragraph in live:
+            path_prose[paragraph.path] = path_prose.get(paragraph.path, 0.0) + prose_length(
+                paragraph
+            )
+        main = main_path(live)
+        in_main = [i for i, p in enumerate(live) if p.path == main]
+        lengths = [len(p.text) for p in live]
+        before = [0]
+        for length in lengths[:-1]:
+            before.append(before[-1] + length)
+        return cls(
+            parse_path(main),
+            main,
+            in_main[0],
+            in_main[-1],
+            path_prose,
+            tuple(p.path == main for p in live),
+            tuple(math.log1p(prose_length(p)) for p in live),
+            tuple(before),
+            sum(lengths),
+            max(lengths),
+        )
+
+    def neighbour_prose(self, index: int) -> float:
+        return self.prose[index] if 0 <= index < len(self.prose) else 0.0
+
+    def neighbour_on_main(self, index: int) -> float:
+        return float(0 <= index < len(self.on_main) and self.on_main[index])
 
 
 def _distances(paragraph: Paragraph, context: Context) -> tuple[int, int]:
@@ -80,13 +137,40 @@ def _text_share(text: str, pattern: re.Pattern[str]) -> float:
     return len(pattern.findall(text)) / len(text) if text else 0.0
 
 
+@functools.lru_cache(maxsize=4096)
+def path_words(path: str) -> frozenset[str]:
+    """The class and id words of a path's segments, `html` and `body` left out."""
+    words: set[str] = set()
+    for segment in parse_path(path):
+        if segment.tag in ("html", "body"):
+            continue
+        names = (*segment.classes, segment.id) if segment.id else segment.classes
+        for name in names:
+            words |= name_words(name)
+    return frozenset(words)
+
+
+def _in_article(path: str) -> bool:
+    tags = {segment.tag for segment in parse_path(path)}
+    return not tags.isdisjoint(ARTICLE_TAGS) or not path_words(path).isdisjoint(ARTICLE_WORDS)
+
+
+def _named(words: frozenset[str]) -> Callable[[Paragraph, int, Context], float]:
+    return lambda p, i, c: float(not path_words(p.path).isdisjoint(words))
+
+
+def _window_prose(index: int, context: Context) -> float:
+    around = context.prose[max(0, index - WINDOW) : index + WINDOW + 1]
+    return sum(around) / len(around)
+
+
 Feature = Callable[[Paragraph, int, Context], float]
 FEATURES: dict[str, Feature] = {
     "log_chars": lambda p, i, c: math.log1p(len(p.text)),
     "link_share": lambda p, i, c: link_share(p),
     "up_from_main": lambda p, i, c: min(_distances(p, c)[0], DISTANCE_CAP) / DISTANCE_CAP,
     "down_to_main": lambda p, i, c: min(_distances(p, c)[1], DISTANCE_CAP) / DISTANCE_CAP,
-    "on_main_path": lambda p, i, c: float(parse_path(p.path) == c.main),
+    "on_main_path": lambda p, i, c: float(p.path == c.main_path),
     "gap_to_main": lambda p, i, c: min(_gap(i, c), GAP_CAP) / GAP_CAP,
     "before_main": lambda p, i, c: float(i < c.first),
     "after_main": lambda p, i, c: float(i > c.last),
@@ -97,23 +181,44 @@ FEATURES: dict[str, Feature] = {
     ),
     "heading": lambda p, i, c: float(p.text.startswith("#")),
     "list": lambda p, i, c: float(p.text.startswith("- ")),
-    "log_prose_length": lambda p, i, c: math.log1p(prose_length(p)),
+    "log_prose_length": lambda p, i, c: c.prose[i],
     "sentence_end": lambda p, i, c: float(p.text.rstrip()[-1:] in SENTENCE_END),
+    "path_prose_share": lambda p, i, c: c.path_prose[p.path] / (c.path_prose[c.main_path] or 1.0),
+    "position": lambda p, i, c: i / (len(c.prose) - 1) if len(c.prose) > 1 else 0.5,
+    "chars_before": lambda p, i, c: c.chars_before[i] / (c.chars or 1),
+    "previous_prose": lambda p, i, c: c.neighbour_prose(i - 1),
+    "next_prose": lambda p, i, c: c.neighbour_prose(i + 1),
+    "previous_on_main": lambda p, i, c: c.neighbour_on_main(i - 1),
+    "next_on_main": lambda p, i, c: c.neighbour_on_main(i + 1),
+    "in_article": lambda p, i, c: float(_in_article(p.path)),
+    "comment_word": _named(COMMENT_WORDS),
+    "byline_word": _named(BYLINE_WORDS),
+    "figure_word": _named(FIGURE_WORDS),
+    "heading_before_main": lambda p, i, c: (
+        float(p.text.startswith("#")) * c.neighbour_on_main(i + 1)
+    ),
+    "depth": lambda p, i, c: min(len(parse_path(p.path)), DEPTH_CAP) / DEPTH_CAP,
+    "window_prose": lambda p, i, c: _window_prose(i, c),
+    "share_of_longest": lambda p, i, c: len(p.text) / (c.longest or 1),
 }
 """Per paragraph: its length; its link share; how far its path is from the main block's
 (segments up to the shared element, segments down from it, or on the very path); how many
 paragraphs lie between it and the main block's run, and on which side; its punctuation
 and digits per character; a boilerplate word in a short paragraph; whether it is a
 Markdown heading or list (MarkdownizeHeading, MergeListTag); its prose length
-(corpus.filters.dom.prose_length); whether it ends as a sentence does. The main block is
-`main_path`'s; its run spans its first to its last paragraph."""
+(corpus.filters.dom.prose_length); whether it ends as a sentence does. Then its page
+context: the prose of its path against the main block's; its place in the page (by
+paragraphs and by characters before it); its neighbours' prose lengths and whether they
+are on the main block's path, and the mean prose length of the paragraphs around it
+(jusText's context smoothing); whether an `article`/`main` element or an article word is
+on its path, and a comment, credit or figure word; a heading right before a paragraph of the
+main block; its path's depth; its length against the page's longest paragraph. The main
+block is `main_path`'s; its run spans its first to its last paragraph."""
 
 
 def page_features(live: list[Paragraph]) -> np.ndarray:
     """One row of `FEATURES` per live paragraph of a page, in order."""
-    main = main_path(live)
-    on_main = [i for i, p in enumerate(live) if p.path == main]
-    context = Context(parse_path(main), on_main[0], on_main[-1])
+    context = Context.of(live)
     return np.array(
         [[feature(p, i, context) for feature in FEATURES.values()] for i, p in enumerate(live)],
         dtype=np.float64,
@@ -165,11 +270,17 @@ class MainText(ParagraphFilter):
     on the training half of the gold pages; see benchmarks/train_main_text.py). Put it
     after the path and link rules: it reads the page as they left it.
 
+    When what the model keeps holds less than `keep_main_below` of the live characters,
+    the paragraphs of the page's main block (`main_path`) stay too: a page whose prose the
+    model does not recognise (a short blog post, a recipe) keeps its main block rather
+    than being emptied.
+
     A document whose paragraphs carry no DOM path (plain-text sources, the `trafilatura`
     extraction method) is left as it is: the model was made for whole HTML pages."""
 
     model: str = str(DEFAULT_MODEL)
     cut: float | None = Field(default=None, gt=0.0, lt=1.0)
+    keep_main_below: float = Field(default=0.2, ge=0.0, le=1.0)
 
     @field_validator("model")
     @classmethod
@@ -188,6 +299,11 @@ class MainText(ParagraphFilter):
         marked = [
             i for i, probability in zip(live, probabilities, strict=True) if probability < cut
         ]
+        characters = sum(len(paragraphs[i].text) for i in live)
+        lost = sum(len(paragraphs[i].text) for i in marked)
+        if characters - lost < self.keep_main_below * characters:
+            main = main_path([paragraphs[i] for i in live])
+            marked = [i for i in marked if paragraphs[i].path != main]
         if not marked:
             return document
         for i in marked:
