@@ -1,5 +1,5 @@
-"""Uzushio's paragraph statistics in Beam: how often each paragraph, and its group of
-near-duplicates, occurs in the corpus.
+"""Uzushio's paragraph statistics in Beam: on how many documents each paragraph, and its
+group of near-duplicates, occurs in the corpus.
 
     (paragraph text, count) pairs
       -> one row per distinct paragraph, counts summed by a combiner: exact_freq
@@ -65,6 +65,7 @@ STATS_SCHEMA = pa.schema(
     ]
 )
 REFS = "refs"
+LIVE = "live"
 SAMPLE_SIZE = 10_000
 """Distinct paragraphs sampled for the range split points."""
 BUCKET_MEMBERS = 50_000
@@ -160,8 +161,9 @@ class ParagraphStatistics(beam.PTransform):
 
 
 class _ReadParagraphs(beam.DoFn):
-    """Input file index -> (text, 1) per live paragraph; on the `refs` output
-    (key, file index) once per distinct live paragraph of the file."""
+    """Input file index -> (text, 1) per document holding the live paragraph; on the `refs`
+    output (key, file index) once per distinct live paragraph of the file; on the `live`
+    output each document's number of live paragraphs."""
 
     def __init__(self, files: list[str]) -> None:
         self.files = files
@@ -169,10 +171,13 @@ class _ReadParagraphs(beam.DoFn):
     def process(self, index: int) -> Iterable:
         keys = set()
         for document in counted(read_document_file(self.files[index])):
-            for paragraph in document.paragraphs:
-                if paragraph.live:
-                    yield paragraph.text, 1
-                    keys.add(stats_key(paragraph.text))
+            # Frequencies count pages: a page that repeats its own text (a mobile and a
+            # desktop copy of the article in one HTML) does not make it a template.
+            live = [paragraph.text for paragraph in document.paragraphs if paragraph.live]
+            yield beam.pvalue.TaggedOutput(LIVE, len(live))
+            for text in sorted(set(live)):
+                yield text, 1
+                keys.add(stats_key(text))
         # One reference per file, not per occurrence: a paragraph on millions of pages
         # joins its statistics row with at most one value per input file.
         for key in sorted(keys):
@@ -240,7 +245,7 @@ class ParagraphStatisticsStage(beam.PTransform):
             indices
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadParagraphs"
-            >> beam.ParDo(_ReadParagraphs(self.files)).with_outputs(REFS, main="counts")
+            >> beam.ParDo(_ReadParagraphs(self.files)).with_outputs(REFS, LIVE, main="counts")
         )
         earlier = (
             pbegin
@@ -269,7 +274,7 @@ class ParagraphStatisticsStage(beam.PTransform):
         counts = (
             pbegin | "CountRead" >> CountRecordsRead(self.files),
             written[KEPT],
-            read.counts | "CountLive" >> beam.Map(lambda _: (("paragraphs", "live"), 1)),
+            read[LIVE] | "CountLive" >> beam.Map(lambda live: (("paragraphs", "live"), live)),
             rows | "CountDistinct" >> beam.Map(lambda _: (("paragraphs", "distinct"), 1)),
         ) | "Counts" >> beam.Flatten()
         return written.paths, rows, counts
