@@ -377,3 +377,10 @@ def test_stats_command_writes_the_report_elsewhere(run_output: Path, tmp_path: P
     assert written == json.loads((run_output / "report.json").read_text(encoding="utf-8"))
     assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Corpus report")
     assert main(["stats", str(tmp_path / "nothing")]) == 2
+
+
+def test_a_label_with_dollar_signs_is_drawn_as_text():
+    # Between two `$`, matplotlib would parse math, and fail on this one.
+    rows = [{"name": "x${2$ y", "count": 3}, {"name": "価格 $5", "count": 1}]
+    image = plots.bar_plot("Removed by", rows)
+    assert image.startswith(b"\x89PNG\r\n\x1a\n")

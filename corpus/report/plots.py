@@ -116,6 +116,12 @@ def japanese_font() -> PlotFont:
     return PlotFont(None, warning)
 
 
+def _rc() -> dict:
+    """Labels are data (texts, hosts, rule names): a `$` in one is a character, not the
+    start of matplotlib's math notation."""
+    return {"font.family": _font_family(), "text.parse_math": False}
+
+
 def png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     # No date or software version in the file: the same numbers give the same bytes.
@@ -130,7 +136,7 @@ def _font_family() -> list[str]:
 
 def histogram_plot(entry: dict) -> bytes:
     """Step lines, one per series, over the entry's bins (log-2 bins on a log x axis)."""
-    with rc_context({"font.family": _font_family()}):
+    with rc_context(_rc()):
         figure = Figure(figsize=(6.4, 3.6), dpi=DPI, layout="constrained")
         axes = figure.subplots()
         edges = entry["edges"]
@@ -148,7 +154,7 @@ def histogram_plot(entry: dict) -> bytes:
 
 def bar_plot(title: str, rows: list[dict], value: str = "count") -> bytes:
     """Horizontal bars, the first row at the top; long labels cut to `LABEL_CHARS`."""
-    with rc_context({"font.family": _font_family()}):
+    with rc_context(_rc()):
         figure = Figure(
             figsize=(6.4, 0.8 + 0.28 * max(len(rows), 1)), dpi=DPI, layout="constrained"
         )
@@ -162,7 +168,7 @@ def bar_plot(title: str, rows: list[dict], value: str = "count") -> bytes:
 
 def funnel_plot(stages: list[dict]) -> bytes:
     """Records read and kept, stage by stage."""
-    with rc_context({"font.family": _font_family()}):
+    with rc_context(_rc()):
         figure = Figure(figsize=(6.4, 3.6), dpi=DPI, layout="constrained")
         axes = figure.subplots()
         positions = range(len(stages))
