@@ -91,20 +91,24 @@ def command_run(args: argparse.Namespace, beam_args: list[str]) -> Ran:
     from corpus.config import load_config
     from corpus.interrupted import resumable
     from corpus.pipelines.run import run
+    from corpus.pipelines.write_errors import explaining_write_errors
 
     config = load_config(args.config, args.set)
-    with resumable(config.output):
-        steps = run(config, beam_args, args.overwrite, args.config)
+    with resumable(config.output), explaining_write_errors(config.output):
+        steps = run(config, beam_args, args.overwrite, args.config, args.take_over_lock)
     return Ran(config, steps, with_report=True)
 
 
 def command_stage(args: argparse.Namespace, beam_args: list[str]) -> Ran:
     from corpus.interrupted import resumable
     from corpus.pipelines.run import run_single_stage
+    from corpus.pipelines.write_errors import explaining_write_errors
 
     config = stage_config(args, args.inputs, args.output)
-    with resumable(config.output):
-        stats = run_single_stage(args.stage, config, beam_args, args.overwrite, args.config)
+    with resumable(config.output), explaining_write_errors(config.output):
+        stats = run_single_stage(
+            args.stage, config, beam_args, args.overwrite, args.config, args.take_over_lock
+        )
     return Ran(config, {args.stage: stats}, with_report=False)
 
 
@@ -127,22 +131,47 @@ def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> N
 def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> None:
     from corpus.config import ConfigError
     from corpus.filters.training import train_classifier
+    from corpus.quality.inputs import training_examples
 
+    arguments = {k: v for k, v in vars(args).items() if k not in ("handler", "own_flags", "beam")}
     try:
+        examples, provenance = training_examples(
+            args.input,
+            [Path(p) for p in args.data],
+            [Path(p) for p in args.web],
+            args.score_threshold,
+        )
         report = train_classifier(
-            Path(args.data),
+            examples,
             Path(args.output),
             held_out=args.held_out,
+            folds=args.folds,
+            positive=args.positive,
             seed=args.seed,
             epochs=args.epochs,
             word_ngrams=args.word_ngrams,
             lr=args.lr,
             dim=args.dim,
             buckets=args.buckets,
+            subwords=(args.minn, args.maxn),
+            provenance={**provenance, "command": arguments},
         )
     except (OSError, ValueError) as error:
         raise ConfigError(f"train-classifier: {error}") from None
     print(report)
+
+
+def command_evaluate_filter(args: argparse.Namespace, beam_args: list[str]) -> None:
+    from corpus.config import ConfigError
+    from corpus.quality.evaluate_filter import evaluate_filter
+
+    try:
+        outcome = evaluate_filter(
+            Path(args.data), args.chain, args.skip, args.model, args.label, args.threshold
+        )
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"evaluate-filter: {error}") from None
+    print("\n".join(outcome.lines()))
 
 
 def command_stats(args: argparse.Namespace, beam_args: list[str]) -> None:
@@ -221,6 +250,13 @@ def _command(
     )
     _flag(
         sub,
+        "--take-over-lock",
+        action="store_true",
+        help="take over the lock on the output of a run that has ended without removing it "
+        "(killed, or on another host); a run still running on this host is never taken over",
+    )
+    _flag(
+        sub,
         "--verbose",
         action="store_true",
         help="show Beam's log on the terminal instead of writing it to the output's "
@@ -292,17 +328,89 @@ def parser() -> argparse.ArgumentParser:
         command_train_classifier,
         False,
     )
-    _flag(train, "data", help="one `text<TAB>label` record per line")
+    _flag(
+        train,
+        "data",
+        nargs="+",
+        help="`text<TAB>label` lines (--input labels), `text<TAB>score` lines (--input "
+        "scores) or Wikipedia XML dumps (--input reference)",
+    )
     _flag(train, "--output", required=True, help="where to write the model (.bin)")
     _flag(
-        train, "--held-out", type=float, default=0.1, help="share of the data kept for evaluation"
+        train,
+        "--input",
+        choices=["labels", "scores", "reference"],
+        default="labels",
+        help="what DATA holds: human labels, a teacher's scores of P(good), or reference "
+        "text trained as good against the --web texts as bad",
     )
+    _flag(
+        train,
+        "--web",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="web texts, one a line (`text<TAB>label` or plain), the bad side of "
+        "--input reference (repeatable)",
+    )
+    _flag(
+        train,
+        "--score-threshold",
+        type=float,
+        default=0.5,
+        help="with --input scores: a score at or above it is `good`, below `bad`",
+    )
+    _flag(
+        train,
+        "--held-out",
+        type=float,
+        default=0.1,
+        help="share of the data kept for evaluation (0: train on everything)",
+    )
+    _flag(
+        train,
+        "--folds",
+        type=int,
+        default=5,
+        help="k-fold cross-validation of the training part, grouped by text, choosing the "
+        "threshold written beside the model (0: none)",
+    )
+    _flag(train, "--positive", default="good", help="the label kept, for cross-validation")
     _flag(train, "--seed", type=int, default=0, help="seed of the held-out split and of training")
     _flag(train, "--epochs", type=int, default=25, help="training epochs")
     _flag(train, "--word-ngrams", type=int, default=2, help="longest word n-gram used as a feature")
     _flag(train, "--lr", type=float, default=0.25, help="learning rate")
     _flag(train, "--dim", type=int, default=50, help="size of the word vectors")
     _flag(train, "--buckets", type=int, default=200_000, help="hash buckets for the n-grams")
+    _flag(train, "--minn", type=int, default=0, help="shortest character n-gram of a token")
+    _flag(train, "--maxn", type=int, default=0, help="longest character n-gram of a token")
+
+    evaluate = _command(
+        commands,
+        "evaluate-filter",
+        "apply a filter chain or a quality model to `text<TAB>label` lines (good/bad) and "
+        "print how its decisions match the labels",
+        command_evaluate_filter,
+        False,
+    )
+    _flag(evaluate, "data", help="`text<TAB>label` lines, labels good and bad")
+    _flag(evaluate, "--chain", help="a filter chain YAML (each text a one-paragraph document)")
+    _flag(
+        evaluate,
+        "--skip",
+        action="append",
+        default=[],
+        metavar="FILTER",
+        help="leave this filter out of --chain (repeatable)",
+    )
+    _flag(evaluate, "--model", help="a fastText model from train-classifier (QualityClassifier)")
+    _flag(evaluate, "--label", default="good", help="with --model: the label kept")
+    _flag(
+        evaluate,
+        "--threshold",
+        type=float,
+        help="with --model: keep when P(label) >= it (default: the one in MODEL.json)",
+    )
     return main
 
 

@@ -90,8 +90,8 @@ def test_reads_every_annotation_record(annotations: Path) -> None:
     assert len(examples) == 838
     assert len({e.text for e in examples}) == 811
     assert Counter(e.label for e in examples) == {"good": 431, "bad": 407}
-    # Here every record is one physical line (the fixture keeps every other line of the
-    # original); 66 are CSV-quoted, some with tabs and doubled quotes inside.
+    # Every record is one line; 66 are CSV-quoted, some with tabs and doubled quotes inside,
+    # and are unquoted.
     lines = annotations.read_text(encoding="utf-8").split("\n")
     assert [e.line for e in examples] == list(range(1, 839))
     assert lines[838] == ""
@@ -109,22 +109,20 @@ def test_reads_every_annotation_record(annotations: Path) -> None:
     assert 'We always say ""YES""' in examples[296].text
 
 
-def test_quoted_records_span_lines_and_errors_name_the_line(tmp_path: Path) -> None:
+def test_records_are_lines_and_errors_name_the_line(tmp_path: Path) -> None:
     data = tmp_path / "data.txt"
-    data.write_text('"一行目\n二行目\tタブ"\tgood\n\nよい文\t__label__bad\n', encoding="utf-8")
+    data.write_text(
+        '"引用"から始まる文\tタブ\tgood\n\n"全体が""引用"""\t__label__bad\n"閉じない\tgood\n',
+        encoding="utf-8",
+    )
     examples = read_examples(data)
     assert [(e.text, e.label, e.line) for e in examples] == [
-        ("一行目\n二行目\tタブ", "good", 1),
-        ("よい文", "bad", 4),
+        ('"引用"から始まる文\tタブ', "good", 1),
+        ('全体が"引用"', "bad", 3),
+        ('"閉じない', "good", 4),
     ]
-    data.write_text('"一行目\n二行目"\tgood\nよい文\tbad\nタブのない行\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=at(data, 4) + "expected `text<TAB>label`, found 1 field"):
-        read_examples(data)
-    data.write_text("よい文\tbad\na\tb\tc\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=at(data, 2) + ".* found 3 field"):
-        read_examples(data)
-    data.write_text('よい文\tbad\n"閉じた"後ろ\tgood\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=at(data, 2) + r"'\t' expected after '\"'"):
+    data.write_text("よい文\tbad\nタブのない行\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=at(data, 2) + "expected `text<TAB>label`, found no tab"):
         read_examples(data)
     data.write_text("よい文\tbad\n悪い文\tvery bad\n", encoding="utf-8")
     with pytest.raises(ValueError, match=at(data, 2) + "the label 'very bad'"):

@@ -1,0 +1,84 @@
+"""A quality classifier scoring paragraphs, aggregated over a document's live paragraphs.
+
+The model is a fastText model from `corpus train-classifier` (trained on human labels, a
+teacher's labels or reference-vs-web paragraphs; corpus/filters/training.py), read from any
+Beam file system and loaded once per process (corpus.filters.classifier.load_model). Each
+live paragraph is scored on its own, as the training examples were paragraphs; the
+document's score is the mean of its paragraphs' P(label) weighted by their characters, so a
+long article outweighs a short menu line. The threshold defaults to the one the training's
+cross-validation chose on its folds, read from `<model>.json`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from corpus.filters.base import DocumentFilter
+from corpus.filters.classifier import LABEL_PREFIX, label_probabilities, load_model
+from corpus.model_files import FilePath, is_file, local_path
+from corpus.schema import Document
+
+
+class QualityClassifier(DocumentFilter):
+    """Removes a document when the character-weighted mean over its live paragraphs of the
+    model's P(`label`) is below `threshold` (the label is the one kept, `good` by default).
+
+    - model: path of a fastText model trained by `corpus train-classifier` (local, gs://,
+      s3://).
+    - label: the label kept; a config error if the model has no such label.
+    - threshold: in [0, 1]; default: `cross_validation.threshold` of `<model>.json`, written
+      by `corpus train-classifier --folds K` (a config error if there is none).
+
+    Reason e.g. `QualityClassifier(label=good,threshold=0.43)`."""
+
+    model: FilePath
+    # `label` is the YAML key; Filter.label is the filter's name with its parameters.
+    class_label: str = Field(default="good", alias="label", min_length=1)
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    _model_label: str = PrivateAttr()
+    _threshold: float = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _model_and_threshold(self) -> QualityClassifier:
+        if not is_file(self.model):
+            raise ValueError(f"quality model {self.model} does not exist or is not a file")
+        names = load_model(self.model).get_labels()
+        self._model_label = LABEL_PREFIX + self.class_label.removeprefix(LABEL_PREFIX)
+        if self._model_label not in names:
+            raise ValueError(f"{self.model} has no label {self.class_label!r}; its labels: {names}")
+        self._threshold = self.threshold if self.threshold is not None else self._trained()
+        return self
+
+    def _trained(self) -> float:
+        sidecar = self.model + ".json"
+        if not is_file(sidecar):
+            raise ValueError(f"no threshold given and no {sidecar} (train with --folds)")
+        with open(local_path(sidecar), encoding="utf-8") as handle:
+            threshold = json.load(handle).get("cross_validation", {}).get("threshold")
+        if not isinstance(threshold, float | int):
+            raise ValueError(f"no threshold given and {sidecar} has no cross-validation threshold")
+        return min(max(float(threshold), 0.0), 1.0)
+
+    def setup(self) -> None:
+        load_model(self.model)
+
+    @property
+    def label(self) -> str:
+        """The filter and its parameters without the model path (reasons are directory names)."""
+        kept = self.class_label.removeprefix(LABEL_PREFIX)
+        return f"{type(self).__name__}(label={kept},threshold={self._threshold:.4g})"
+
+    def score(self, document: Document) -> float:
+        """The character-weighted mean of P(label) over the document's paragraphs."""
+        paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+        if not paragraphs:
+            return 0.0
+        probabilities = label_probabilities(load_model(self.model), paragraphs)
+        weights = [len(text) for text in paragraphs]
+        total = sum(p[self._model_label] * w for p, w in zip(probabilities, weights, strict=True))
+        return total / sum(weights)
+
+    def removal(self, document: Document) -> str | None:
+        return self.label if self.score(document) < self._threshold else None

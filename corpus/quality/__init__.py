@@ -1,0 +1,1 @@
+"""Quality classification: labelled data, cross-validated evaluation, the teacher model."""
