@@ -161,7 +161,8 @@ def test_a_run_records_the_crawl_and_its_files_and_a_rerun_reads_the_same(crawl,
     sizes = [SAMPLE.stat().st_size + 2 * index for index in range(2)]
     files = [f"{crawl.url}/{path}" for path in PATHS[:2]]
     assert identity["inputs"] == [
-        {"path": path, "bytes": size} for path, size in zip(files, sizes, strict=True)
+        {"path": path, "bytes": size, "modified": None}
+        for path, size in zip(files, sizes, strict=True)
     ]
     stats = json.loads((output / "extract" / "stats.json").read_text())
     documents = pq.ParquetDataset(sorted((output / "extract").glob("documents-*"))).read()

@@ -5,6 +5,7 @@ bucket, a missing extra, a scheme corpus does not read."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -106,7 +107,11 @@ def test_extract_reads_and_writes_s3(s3, tmp_path):
     assert written == rows([path.read_bytes() for path in local_shards])
     assert len(written) == stats["outcome"]["kept"]
     identity = json.loads(read_object(s3, "runs/extract/run.json"))
-    assert identity["inputs"] == [{"path": INPUT, "bytes": SAMPLE.stat().st_size}]
+    [recorded] = identity["inputs"]
+    assert isinstance(recorded.pop("modified"), float)
+    # S3's ETag of a single-part upload is the MD5 of the object.
+    digest = hashlib.md5(SAMPLE.read_bytes()).hexdigest()
+    assert recorded == {"path": INPUT, "bytes": SAMPLE.stat().st_size, "checksum": f'"{digest}"'}
     assert "runs/extract/_SUCCESS" in keys_under(s3, "runs/extract/")
 
 
