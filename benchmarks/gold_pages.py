@@ -16,9 +16,10 @@ Every page of ../shared/fixtures/extraction that comes with gold:
 
 Japanese pages are the ones fixture_warc.JAPANESE_PAGES names.
 
-Every page falls in one of two halves by a hash of its name (`split_of`): rules and models
-are tuned on the `train` half only (benchmarks/train_main_text.py), and main_text.py
-reports both halves, so the `test` half measures how a rule generalises.
+Every page falls in one of FOLDS folds by a hash of its name (`fold_of`): the MainText
+model is chosen and scored by cross-validation over these folds
+(benchmarks/train_main_text.py), so that main_text.py can score every page with a model
+that never saw it.
 """
 
 from __future__ import annotations
@@ -127,12 +128,12 @@ def trafilatura_eval_pages(root: Path) -> list[GoldPage]:
     return pages
 
 
-SPLITS = ("train", "test")
+FOLDS = 5
 
 
-def split_of(name: str) -> str:
-    """`train` or `test`: the parity of the first byte of the SHA-256 of the page's name."""
-    return SPLITS[hashlib.sha256(name.encode("utf-8")).digest()[0] % 2]
+def fold_of(name: str) -> int:
+    """A page's cross-validation fold: the first byte of the SHA-256 of its name, modulo FOLDS."""
+    return hashlib.sha256(name.encode("utf-8")).digest()[0] % FOLDS
 
 
 def gold_pages(fixtures: Path) -> list[GoldPage]:

@@ -1,10 +1,18 @@
 """Main text, not boilerplate: how much of each gold page's article text each system keeps.
 
 On every gold page of ../shared/fixtures/extraction (gold_pages.py), in one run:
-  default pipeline    `corpus run` with stages extract (method paragraphs), paragraph_stats
+  default pipeline, out-of-fold MainText
+                      the default chain replayed in this process on the run below's
+                      paragraph_stats output, each page's MainText model the one of its
+                      fold (gold_pages.fold_of) from train_main_text.out_of_fold_models:
+                      penalty, cut and weights chosen and fitted without that fold's pages
+                      (nested cross-validation), so no page is scored by a model that saw it
+  default pipeline, shipped model (in-sample)
+                      `corpus run` with stages extract (method paragraphs), paragraph_stats
                       and filter (the default chain, debug on); kept text = the kept
                       document's live paragraphs, "" for a page dropped at extraction or
-                      removed whole by the filter
+                      removed whole by the filter. Its MainText model was fitted on every
+                      gold-text page, these ones included
   extract only        the same run's extraction output, every paragraph
   trafilatura method  the same run with `extract.method: trafilatura`
   trafilatura alone   trafilatura.extract(html) with its defaults (an anchor)
@@ -30,9 +38,9 @@ snippets that must appear found in the kept text; `without`, the share of the bo
 snippets absent (both compared with whitespace removed); `snip. lost`, pages with no
 kept text at all.
 
-The same tables for each half of the pages (gold_pages.split_of): the `train` half is the
-only one rules were tuned on (benchmarks/train_main_text.py), the `test` half shows how
-they generalise.
+The out-of-fold row is the estimate of how the shipped model does on pages it never saw;
+it needs gold-text pages in at least three folds (a --only subset may have fewer: then the
+row is left out and the output says so).
 
 Then why the two chains lose what they lose: every page lost whole, with the stage and the
 rule that dropped it (from the filter's debug output, `removed/` and `removed_by`); for a
@@ -71,7 +79,7 @@ import fasttext
 import trafilatura
 import yaml
 from fixture_warc import DEFAULT_FIXTURES, Page, build_warc
-from gold_pages import SPLITS, GoldPage, gold_pages, split_of
+from gold_pages import GoldPage, fold_of, gold_pages
 from resiliparse.extract.html2text import extract_plain_text
 
 from corpus.config import ExtractConfig, FilterConfig
@@ -97,12 +105,13 @@ ARTICLE_MIN_CHARS = 20
 """Shorter paragraphs (menu items, headings, dates) are never counted as article
 paragraphs: a short string found in the gold text says little."""
 
-DEFAULT = "default pipeline (paragraphs + chain)"
+OUT_OF_FOLD = "default pipeline, out-of-fold MainText"
+DEFAULT = "default pipeline, shipped model (in-sample)"
 EXTRACT_ONLY = "extract only (paragraphs)"
 TRAFILATURA_METHOD = "extract.method trafilatura + chain"
 TRAFILATURA = f"trafilatura {importlib.metadata.version('trafilatura')} alone"
 RESILIPARSE = f"resiliparse {importlib.metadata.version('resiliparse')} main_content"
-SYSTEMS = (DEFAULT, EXTRACT_ONLY, TRAFILATURA_METHOD, TRAFILATURA, RESILIPARSE)
+SYSTEMS = (OUT_OF_FOLD, DEFAULT, EXTRACT_ONLY, TRAFILATURA_METHOD, TRAFILATURA, RESILIPARSE)
 PIPELINES = {DEFAULT: "paragraphs", TRAFILATURA_METHOD: "trafilatura"}
 
 
@@ -157,7 +166,7 @@ def table(pages: list[GoldPage], texts: dict[str, dict[str, str]]) -> list[str]:
         "| system | precision | recall | F1 | lost whole | with | without | snip. lost |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for system in SYSTEMS:
+    for system in (system for system in SYSTEMS if system in texts):
         kept = texts[system]
         cells = [system]
         if gold:
@@ -275,6 +284,46 @@ def pipeline_texts(pages: list[GoldPage], runs: list[RunOutput], stage: str) -> 
     for run in runs:
         found |= getattr(run, stage)
     return {p.name: found[url_of(p)].text if url_of(p) in found else "" for p in pages}
+
+
+def out_of_fold_texts(
+    pages: list[GoldPage], runs: list[RunOutput], directory: Path
+) -> tuple[dict[str, str], list[str]] | None:
+    """Each page's kept text with the default chain replayed, MainText's model the one that
+    never saw the page's fold, and a line per fold on what was chosen; None when the gold-text
+    pages fall in fewer than three folds (too few to cross-validate within the others)."""
+    # Imported here: train_main_text imports this module.
+    from train_main_text import built, chain_entries, out_of_fold_models
+
+    from corpus.filters.main_text import MainText
+
+    if len({fold_of(p.name) for p in pages if p.text is not None}) < 3:
+        return None
+    found: dict[str, Document] = {}
+    for run in runs:
+        found |= documents(run.directory / "paragraph_stats")
+    models = out_of_fold_models(pages, found, directory)
+    if any(fold_of(p.name) not in models for p in pages):
+        return None
+    chains = {
+        (fold, japanese): built(
+            chain_entries(japanese, {"filter": MainText.__name__, "model": str(path), "cut": cut})
+        )
+        for fold, (path, _, cut) in models.items()
+        for japanese in (True, False)
+    }
+    texts = {}
+    for page in pages:
+        document = found.get(url_of(page))
+        if document is not None:
+            document = chains[fold_of(page.name), page.japanese].apply(document)
+        texts[page.name] = "" if document is None or document.removed_by else document.text
+    chosen = [
+        f"  fold {fold}: {sum(fold_of(p.name) == fold for p in pages)} pages, "
+        f"penalty {penalty:g}, cut {cut:.2f}"
+        for fold, (_, penalty, cut) in sorted(models.items())
+    ]
+    return texts, chosen
 
 
 # --- the anchors ---------------------------------------------------------------------
@@ -428,7 +477,7 @@ def paragraph_rule_losses(pages: list[GoldPage], runs: list[RunOutput]) -> list[
         rules = {f.label: f for f in chain.filters if isinstance(f, ParagraphFilter)}
         for url, document in documents(run.directory / "paragraph_stats").items():
             result = chain.apply(document)
-            expected = run.removed[url].removed_by if url in run.removed else ""
+            expected = run.removed[url].removed_by if url in run.removed else None
             if result.removed_by != expected or (not expected and url not in run.kept):
                 mismatched += 1
             page = by_url[url]
@@ -514,7 +563,12 @@ def main() -> None:
                 if group:
                     runs[system].append(corpus_run(group, work, method, group[0].japanese))
         pipelines_done = time.monotonic()
+        folds_dir = work / "main-text-folds"
+        folds_dir.mkdir(exist_ok=True)
+        out_of_fold = out_of_fold_texts(pages, runs[DEFAULT], folds_dir)
+        folds_done = time.monotonic()
         texts = {
+            **({OUT_OF_FOLD: out_of_fold[0]} if out_of_fold else {}),
             DEFAULT: pipeline_texts(pages, runs[DEFAULT], "kept"),
             EXTRACT_ONLY: pipeline_texts(pages, runs[DEFAULT], "extracted"),
             TRAFILATURA_METHOD: pipeline_texts(pages, runs[TRAFILATURA_METHOD], "kept"),
@@ -537,15 +591,15 @@ def main() -> None:
             f"{len(pages) - gold} with snippets only (with / without / snip. lost)"
         )
         print("\n".join(table(pages, texts)))
-        for half in SPLITS:
-            subset = [p for p in pages if split_of(p.name) == half]
-            role = (
-                "the rules' thresholds and the MainText model were chosen on these pages only"
-                if half == "train"
-                else "never read when choosing a rule, threshold or weight"
+        if out_of_fold:
+            print(
+                f"\n{OUT_OF_FOLD}: each fold's model, penalty and cut chosen by "
+                "cross-validation over the other folds and weights fitted on them "
+                "(benchmarks/train_main_text.py out_of_fold_models):"
             )
-            print(f"\n{half.capitalize()} half (gold_pages.split_of): {len(subset)} pages, {role}")
-            print("\n".join(table(subset, texts)) if subset else "(none)")
+            print("\n".join(out_of_fold[1]))
+        else:
+            print(f"\n{OUT_OF_FOLD}: left out, gold-text pages in fewer than three folds")
         ja_gold = sum(p.text is not None for p in japanese)
         print(
             f"\nJapanese gold pages only: {len(japanese)}, {ja_gold} with gold text and "
@@ -566,8 +620,8 @@ def main() -> None:
     )
     print(
         f"\nwall time: {time.monotonic() - started:.0f} s (corpus runs "
-        f"{pipelines_done - started:.0f} s: {run_times}; anchors "
-        f"{anchors_done - pipelines_done:.0f} s)"
+        f"{pipelines_done - started:.0f} s: {run_times}; out-of-fold models "
+        f"{folds_done - pipelines_done:.0f} s; anchors {anchors_done - folds_done:.0f} s)"
     )
 
 
