@@ -59,26 +59,32 @@ def document_key(document: HasDocumentIdentity) -> str:
 
 @dataclass(slots=True)
 class Document:
-    """A document and where it came from. Only `id` is required: text from sources other
-    than web pages (Wikipedia, JSONL, tests) leaves the web fields at their empty values."""
+    """A document and where it came from. Only `id` is required. None (null on disk) means
+    not known or not measured: text from sources other than web pages (Wikipedia, JSONL,
+    tests) has no charset nor language score, and a URL only when its source gives one."""
 
     id: str
-    url: str = ""
-    host: str = ""
+    url: str | None = None
+    host: str | None = None
     date: datetime | None = None
     source: str = ""
     warc_file: str = ""
     warc_offset: int = 0
-    charset: str = ""
+    charset: str | None = None
     charset_source: str = ""
     language: str = ""
-    language_score: float = 0.0
+    """ISO 639-1 where the language has a code there, as fastText's labels; else ISO 639-3."""
+    language_score: float | None = None
+    """fastText's probability of `language`, in [0, 1]; None when no model measured it."""
+    source_language: str | None = None
+    """The language as the source wrote it, when that differs from `language` (Common
+    Crawl's `jpn,eng`)."""
     hiragana_ratio: float = 0.0
     katakana_ratio: float = 0.0
     kanji_ratio: float = 0.0
     paragraphs: list[Paragraph] = field(default_factory=list)
-    removed_by: str = ""
-    """The filter that removed this document ("" when kept): set in debug output only."""
+    removed_by: str | None = None
+    """The filter that removed this document (None when kept): set in debug output only."""
     cluster_id: str = ""
     """Deduplication: the cluster of duplicates this document was kept for ("" before)."""
     cluster_size: int = 1
@@ -126,22 +132,23 @@ PARAGRAPH_TYPE = pa.struct(
 DOCUMENT_SCHEMA = pa.schema(
     [
         pa.field("id", pa.string(), nullable=False),
-        pa.field("url", pa.string(), nullable=False),
-        pa.field("host", pa.string(), nullable=False),
+        pa.field("url", pa.string()),
+        pa.field("host", pa.string()),
         pa.field("date", pa.timestamp("s", tz="UTC")),
         pa.field("source", pa.string(), nullable=False),
         pa.field("warc_file", pa.string(), nullable=False),
         pa.field("warc_offset", pa.int64(), nullable=False),
-        pa.field("charset", pa.string(), nullable=False),
+        pa.field("charset", pa.string()),
         pa.field("charset_source", pa.string(), nullable=False),
         pa.field("language", pa.string(), nullable=False),
-        pa.field("language_score", pa.float32(), nullable=False),
+        pa.field("language_score", pa.float32()),
+        pa.field("source_language", pa.string()),
         pa.field("hiragana_ratio", pa.float32(), nullable=False),
         pa.field("katakana_ratio", pa.float32(), nullable=False),
         pa.field("kanji_ratio", pa.float32(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("paragraphs", pa.list_(PARAGRAPH_TYPE), nullable=False),
-        pa.field("removed_by", pa.string(), nullable=False),
+        pa.field("removed_by", pa.string()),
         pa.field("cluster_id", pa.string(), nullable=False),
         pa.field("cluster_size", pa.int64(), nullable=False),
     ]

@@ -54,6 +54,18 @@ def test_weights_are_token_counts_megatron_parses(selection, tmp_path):
     assert achieved[2] == 2 * AVAILABLE["code"]
 
 
+def test_local_prefixes_are_written_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    train = [(5, "out/blend/web/tokens_text_document"), (3, "gs://bucket/blend/wiki/tokens")]
+    valid = [(1, "valid/ja_text_document")]
+    write_megatron_args("out/blend", train, valid=valid)
+    words = (tmp_path / "out/blend/data_path.txt").read_text().split()
+    web = f"{tmp_path}/out/blend/web/tokens_text_document"
+    assert words == ["5", web, "3", "gs://bucket/blend/wiki/tokens"]
+    per_split = json.loads((tmp_path / "out/blend/per_split_data_args.json").read_text())
+    assert per_split["valid"] == ["1", f"{tmp_path}/valid/ja_text_document"]
+
+
 def test_per_split_json_is_accepted_by_megatron(selection, tmp_path):
     train = weighted_prefixes(selection, prefix_of)
     valid = [(1_000, "/data/valid/ja_wiki_text_document")]

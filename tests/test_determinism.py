@@ -169,7 +169,7 @@ def test_the_comparison_covers_every_output_and_the_report(runs):
         "report.md",
         "tokenizer/tokenizer.model",
         "web/extract/stats.json",
-        "web/filter/removed/reason=HiraganaRatio(low=0.1)/documents-00000-of-00001.parquet",
+        "web/filter/removed/reason=HiraganaRatio_low_0.1-ecc730d1/documents-00000-of-00001.parquet",
         "web/dedup/signatures/signatures-00000-of-00001.parquet",
         "web/tokenize/tokens-00000-of-00001_text_document.bin",
         "web/tokenize/tokens-00000-of-00001_text_document.idx",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import pytest
 from corpus.cli import main
 from corpus.config import validate
 from corpus.filters.chain import FilterChain
-from corpus.schema import Document
+from corpus.pipelines.filter import reason_slug
+from corpus.schema import DOCUMENT_SCHEMA, Document
+from tests.conftest import TOKENIZERS, require_shared
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus/sample/sample.warc.gz"
@@ -66,12 +69,60 @@ def test_filter_accounting_matches_the_chain_applied_in_plain_python(run):
     assert all(p.live for d in kept for p in d.paragraphs)
 
 
-def test_debug_output_is_partitioned_by_reason_and_readable_with_pyarrow(run):
-    removed = ds.dataset(run["out"] / "filter" / "removed", partitioning="hive").to_table()
-    reasons = Counter(removed.column("reason").to_pylist())
+def removed_reasons(run: dict) -> Counter:
     stats = json.loads((run["out"] / "filter" / "stats.json").read_text())
-    assert reasons == Counter({k: v for k, v in stats["outcome"].items() if k != "kept"})
-    assert removed.column("removed_by").to_pylist() == removed.column("reason").to_pylist()
+    return Counter({k: v for k, v in stats["outcome"].items() if k != "kept"})
+
+
+def slugs(run: dict) -> set[str]:
+    return {reason_slug(reason) for reason in removed_reasons(run)}
+
+
+def test_reason_slugs_are_hive_safe_deterministic_and_distinct():
+    reasons = ["DocLength(low=50)", "DocLength(low=300)", "DocLength low 50", "a/b=c,d"]
+    assert [reason_slug(r) for r in reasons] == [reason_slug(r) for r in reasons]
+    assert len({reason_slug(r) for r in reasons}) == len(reasons)
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+", reason_slug(r)) for r in reasons)
+    assert reason_slug("HiraganaRatio(low=0.1)").startswith("HiraganaRatio_low_0.1-")
+
+
+def test_debug_output_reads_with_pyarrow_hive_partitioning(run):
+    removed = ds.dataset(run["out"] / "filter" / "removed", partitioning="hive").to_table()
+    assert Counter(removed.column("removed_by").to_pylist()) == removed_reasons(run)
+    assert set(removed.column("reason").to_pylist()) == slugs(run)
+    for reason, slug in zip(removed.column("removed_by"), removed.column("reason"), strict=True):
+        assert slug.as_py() == reason_slug(reason.as_py())
+
+
+def test_debug_output_reads_with_duckdb_hive_partitioning(run):
+    duckdb = pytest.importorskip("duckdb")
+    files = str(run["out"] / "filter" / "removed" / "*" / "*.parquet")
+    rows = duckdb.sql(
+        f"SELECT reason, removed_by, count(*) FROM read_parquet('{files}', hive_partitioning=true)"
+        " GROUP BY ALL"
+    ).fetchall()
+    assert Counter({reason: n for _, reason, n in rows}) == removed_reasons(run)
+    assert {slug for slug, _, _ in rows} == slugs(run)
+
+
+def test_debug_output_reads_with_polars_hive_partitioning(run):
+    polars = pytest.importorskip("polars")
+    files = str(run["out"] / "filter" / "removed" / "**" / "*.parquet")
+    frame = polars.read_parquet(files, hive_partitioning=True)
+    assert Counter(frame["removed_by"].to_list()) == removed_reasons(run)
+    assert set(frame["reason"].to_list()) == slugs(run)
+
+
+def test_debug_output_reads_with_hf_datasets(run, tmp_path):
+    # `datasets` reads no Hive partition column: the full reason is the files' `removed_by`.
+    datasets = pytest.importorskip("datasets")
+    removed = datasets.load_dataset(
+        "parquet",
+        data_dir=str(run["out"] / "filter" / "removed"),
+        split="train",
+        cache_dir=str(tmp_path / "cache"),
+    )
+    assert Counter(removed["removed_by"]) == removed_reasons(run)
 
 
 def test_filter_subcommand_runs_alone_on_the_extract_output(run, tmp_path):
@@ -83,3 +134,36 @@ def test_filter_subcommand_runs_alone_on_the_extract_output(run, tmp_path):
     stats = json.loads((output / "stats.json").read_text())
     assert stats["records_read"] == len(read_documents(run["out"] / "extract"))
     assert not (output / "removed").exists()  # debug is off by default
+
+
+def test_a_filter_that_removes_everything_leaves_a_directory_the_next_stage_reads(run, tmp_path):
+    config = tmp_path / "stage.yaml"
+    model = str(require_shared(TOKENIZERS / "llm-jp-v3.0b1/llm-jp-tokenizer-100k.ver3.0b1.model"))
+    config.write_text(
+        json.dumps(
+            {
+                "allow_empty_sources": True,
+                "filter": {"chain": [{"filter": "DocLength", "low": 10**9}]},
+                "tokenize": {"model": model},
+            }
+        )
+    )
+    filtered = tmp_path / "filtered"
+    documents = str(run["out"] / "extract" / "documents-*.parquet")
+    workers = "--direct_num_workers=1"
+    assert (
+        main(["filter", documents, "--output", str(filtered), "--config", str(config), workers])
+        == 0
+    )
+    assert json.loads((filtered / "stats.json").read_text())["outcome"] == {
+        "DocLength(low=1000000000)": len(read_documents(run["out"] / "extract"))
+    }
+    [empty] = filtered.glob("documents-*.parquet")
+    assert empty.name == "documents-00000-of-00001.parquet"
+    table = pq.read_table(empty)
+    assert table.num_rows == 0 and table.schema.names == DOCUMENT_SCHEMA.names
+    kept = str(filtered / "documents-*.parquet")
+    for stage in ("dedup", "tokenize"):
+        out = tmp_path / stage
+        assert main([stage, kept, "--output", str(out), "--config", str(config), workers]) == 0
+        assert json.loads((out / "stats.json").read_text())["records_read"] == 0

@@ -37,7 +37,7 @@ def test_document_filters_measure_what_paragraph_filters_left() -> None:
     # article's own link share (0) does, and the menu stays in the output, marked.
     assert FilterChain.from_entries([link_ratio]).apply(document).removed_by
     result = FilterChain.from_entries([{"filter": "FurnitureDOM"}, link_ratio]).apply(document)
-    assert result.removed_by == ""
+    assert result.removed_by is None
     assert [p.removed_by for p in result.paragraphs] == ["FurnitureDOM()", ""]
 
 
@@ -87,7 +87,7 @@ def test_default_chain_keeps_a_menu_heavy_article_whole(yomiuri) -> None:
     document, result = yomiuri
     # The whole page is 55% link text: LinkCharRatio(high=0.4) on it would drop the article.
     assert LinkCharRatio(high=0.4).removal(document) == "LinkCharRatio(high=0.4)"
-    assert result.removed_by == ""
+    assert result.removed_by is None
     live = [p.text for p in result.live_paragraphs]
     assert len(live) == len(YOMIURI_ARTICLE)
     assert all(text.startswith(start) for text, start in zip(live, YOMIURI_ARTICLE, strict=True))

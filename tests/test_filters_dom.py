@@ -422,7 +422,7 @@ def test_llm_jp_dom_filters_on_perldoc(perldoc: Document) -> None:
         [{"filter": "MergeListTag"}, {"filter": "MarkdownizeHeading"}, {"filter": "NoContentDOM"}]
     )
     result = chain.apply(perldoc)
-    assert result.removed_by == ""
+    assert result.removed_by is None
     assert len(result.paragraphs) == 901
     # The merged <option>s go as one paragraph, with the header and the navigation bar.
     assert [p.text[:12] for p in result.paragraphs if not p.live] == [

@@ -250,7 +250,7 @@ def test_llmjp_v1_chain_on_livedoor(livedoor: dict[str, Document]) -> None:
     # 186 of 203 news articles pass v1. The adult list still hits words such as 乳首 in health
     # columns and SM inside GSM in phone spec sheets.
     assert reasons == {
-        "": 186,
+        None: 186,
         "AdKeywords(high=10.0)": 2,
         "WordInstances(list=adult,katakana_boundary=True,threshold=4)": 7,
         "WordInstances(list=discrimination,katakana_boundary=True,threshold=4)": 1,

@@ -213,7 +213,7 @@ def test_tiers_nest_rather_than_multiply() -> None:
         elif draw > 0.25:
             assert reason == "DeduplicateDocumentsPercentile(expected=2.5)"
         else:
-            assert reason == ""
+            assert reason is None
 
 
 @pytest.mark.parametrize(

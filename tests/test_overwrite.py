@@ -103,7 +103,7 @@ def test_what_a_run_owns_by_its_run_json():
         ".tmp-stats.json",
         "documents-00003-of-00010.parquet",
         "dead_letters/dead_letters-00000-of-00001.jsonl",
-        "removed/reason=DocLength(low=50)/documents-00000-of-00001.parquet",
+        "removed/reason=DocLength_low_50-08a0db4c/documents-00000-of-00001.parquet",
     ]
     not_owned = ["crawl.warc.gz", "documents.parquet", "report.html", "data/stats.json"]
     assert [p for p in owned if not is_owned(p, single)] == []

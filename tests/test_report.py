@@ -148,8 +148,13 @@ def test_histograms_count_every_document(run_output: Path, report: dict) -> None
     kept = {row["label"]: row["kept"] for row in report["funnel"]["stages"]}
     expected = {stage: kept[f"web/{stage}"] for stage in WEB_STAGES}
     expected["read"] = kept["encyclopedia/read"]
-    for name in ("characters", "paragraphs", "hiragana_ratio", "language_score"):
+    for name in ("characters", "paragraphs", "hiragana_ratio"):
         assert {s["name"]: s["total"] for s in histograms[name]["series"]} == expected
+    # Wikipedia's articles have no language score: counted as missing, not as 0.0
+    scores = {s["name"]: (s["total"], s["missing"]) for s in histograms["language_score"]["series"]}
+    assert scores == {**{stage: (kept[f"web/{stage}"], 0) for stage in WEB_STAGES}, "read": (0, 8)}
+    [read] = [s for s in histograms["language_score"]["series"] if s["name"] == "read"]
+    assert read["counts"] == [0] * 50
     tokenized = kept["web/tokenize"] + kept["encyclopedia/tokenize"]
     assert histograms["tokens"]["series"][0]["total"] == tokenized
     corpus = kept["web/dedup"] + kept["encyclopedia/read"]

@@ -40,7 +40,16 @@ def test_a_document_round_trips_through_its_parquet_schema():
         "near_freq": None,
         "removed_by": "",
     }
-    assert row["removed_by"] == ""
+    assert row["removed_by"] is None  # kept
+    assert row["source_language"] is None
+    assert Document.from_row(row) == document
+
+
+def test_unknown_values_are_null_on_disk():
+    document = Document(id="jsonl:1", paragraphs=[Paragraph("本文")])
+    row = pa.Table.from_pylist([document.to_row()], schema=DOCUMENT_SCHEMA).to_pylist()[0]
+    unknown = ["url", "host", "date", "charset", "language_score", "removed_by"]
+    assert {name: row[name] for name in unknown} == dict.fromkeys(unknown)
     assert Document.from_row(row) == document
 
 

@@ -251,11 +251,11 @@ def test_url_and_date_values(tmp_path: Path):
     ten_am = datetime(2024, 5, 20, 10, tzinfo=UTC)
     assert [(d.url, d.host, d.date) for d in results[:6]] == [
         ("https://Example.JP:8080/a?b=1#c", "example.jp", may_20),
-        ("", "", ten_am),
-        ("", "", ten_am),
-        ("", "", ten_am),
-        ("", "", None),
-        ("", "", None),
+        (None, None, ten_am),
+        (None, None, ten_am),
+        (None, None, ten_am),
+        (None, None, None),
+        (None, None, None),
     ]
     bad = results[6:]
     assert [r.position for r in bad] == list(range(7, 14))
@@ -264,7 +264,9 @@ def test_url_and_date_values(tmp_path: Path):
     assert bad[5].error.startswith("'url' is int")
     # without the fields, the same lines carry neither URL nor date
     plain = [r for r in JsonlReader(source="s").read(path) if isinstance(r, Document)]
-    assert len(plain) == len(lines) and {(d.url, d.host, d.date) for d in plain} == {("", "", None)}
+    assert len(plain) == len(lines) and {(d.url, d.host, d.date) for d in plain} == {
+        (None, None, None)
+    }
 
 
 def url_survivors(documents: list[Document], rule: str) -> list[tuple[str, int]]:

@@ -183,7 +183,7 @@ def test_documents_carry_url_host_and_date(tmp_path: Path):
             datetime(2024, 5, 20, tzinfo=UTC),
         ),
         ("http://[::1]:8080/x", "http://[::1]:8080/x", "::1", None),
-        ("mailto:x", "mailto:x", "", None),
+        ("mailto:x", "mailto:x", None, None),
     ]
     assert results[1] == Unreadable(path, 1, "missing_id", "'url' is null")
     assert results[3].reason == "bad_date" and results[3].position == 3
@@ -196,7 +196,7 @@ def test_documents_carry_url_host_and_date(tmp_path: Path):
     assert [(r.url, r.host) for r in results if isinstance(r, Document)] == [
         ("https://News.Example.JP/a#b", "news.example.jp"),
         ("http://[::1]:8080/x", "::1"),
-        ("mailto:x", ""),
+        ("mailto:x", None),
     ]
 
 

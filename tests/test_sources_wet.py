@@ -25,7 +25,8 @@ def test_common_crawls_wet_file(fixtures):
         "web",
     )
     assert page.date == datetime(2024, 5, 18, 1, 58, 10, tzinfo=UTC)
-    assert page.language == "spa"
+    # Common Crawl's ISO 639-3 code as fastText's ISO 639-1 label, the original kept
+    assert (page.language, page.source_language, page.language_score) == ("es", "spa", None)
     assert (page.warc_file, page.warc_offset) == (path, 466)
     # one paragraph per line of the 4,456-byte text
     assert len(page.paragraphs) == 182
@@ -82,7 +83,7 @@ def test_written_wet_file(tmp_path: Path):
         "urn:uuid:00000000-0000-0000-0000-000000000001",
         len(members[0]),
     )
-    assert japanese.language == "jpn"
+    assert (japanese.language, japanese.source_language) == ("ja", "jpn")
     assert japanese.hiragana_ratio == 3 / 21  # の の の of 21 characters
     assert bad_bytes.text == "壊れた\ufffd\ufffdバイト"
     assert empty == Skipped("empty")

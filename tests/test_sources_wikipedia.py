@@ -57,6 +57,12 @@ def test_document_fields(jawiki):
         "ja",
         "ja.wikipedia.org",
     )
+    # the dump names its language; no model measured it, no charset was decoded
+    assert (ampersand.language_score, ampersand.charset, ampersand.source_language) == (
+        None,
+        None,
+        None,
+    )
     assert ampersand.text.startswith(
         "アンパサンド（&, ampersand）は、並立助詞「…と…」を意味する記号"
     )

@@ -4,6 +4,7 @@ a temporary name first and then renamed, so a file is complete or absent."""
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from collections.abc import Sequence
 
@@ -11,6 +12,7 @@ from corpus.atomic_files import write_text
 from corpus.blend.megatron_args import WeightedPrefix, data_path_text, per_split_data_args
 from corpus.blend.report import report_dict, report_markdown
 from corpus.blend.selection import BlendSelection
+from corpus.model_files import is_local
 
 DATA_PATH_FILE = "data_path.txt"
 PER_SPLIT_FILE = "per_split_data_args.json"
@@ -29,7 +31,12 @@ def write_megatron_args(
     test: Sequence[WeightedPrefix] | None = None,
 ) -> list[str]:
     """`data_path.txt` (for `--data-args-path`, or `--data-path $(cat ...)`) from `train`,
-    and `per_split_data_args.json` (for `--per-split-data-args-path`) from all three."""
+    and `per_split_data_args.json` (for `--per-split-data-args-path`) from all three. Local
+    prefixes are made absolute, so that Megatron finds them from whatever directory it
+    starts in (a relative output directory is relative to where the run started)."""
+    train = absolute_prefixes(train)
+    valid = None if valid is None else absolute_prefixes(valid)
+    test = None if test is None else absolute_prefixes(test)
     return [
         write_text(posixpath.join(directory, DATA_PATH_FILE), data_path_text(train)),
         write_text(
@@ -37,6 +44,11 @@ def write_megatron_args(
             _json(per_split_data_args(train, valid, test)),
         ),
     ]
+
+
+def absolute_prefixes(entries: Sequence[WeightedPrefix]) -> list[WeightedPrefix]:
+    """Each local prefix as an absolute path; a remote one (`gs://...`) as it is."""
+    return [(w, os.path.abspath(p) if is_local(p) else p) for w, p in entries]
 
 
 def write_report(directory: str, selection: BlendSelection) -> list[str]:

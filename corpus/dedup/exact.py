@@ -36,8 +36,9 @@ def text_key(document: Document) -> str:
 
 def url_key(document: Document) -> str:
     """The URL without its fragment, scheme and host lower-cased ("" when there is none)."""
+    url = (document.url or "").strip()
     try:
-        parts = urlsplit(document.url.strip())
+        parts = urlsplit(url)
     except ValueError:
-        return document.url.strip()
+        return url
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))

@@ -55,13 +55,13 @@ class DocumentExtractor:
         ratios = script_ratios(text)
         return Document(
             id=candidate.record_id,
-            url=candidate.url,
-            host=host_of(candidate.url),
+            url=candidate.url or None,
+            host=host_of(candidate.url) or None,
             date=document_date(candidate.warc_date, candidate.http_date, candidate.last_modified),
             source=source_name(candidate.warc_file, self.config.source),
             warc_file=candidate.warc_file,
             warc_offset=candidate.warc_offset,
-            charset=candidate.charset,
+            charset=candidate.charset or None,
             charset_source=candidate.charset_source,
             language=guess.label,
             language_score=guess.score,

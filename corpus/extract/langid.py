@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import fasttext
+from babel.core import get_global
 
 from corpus.model_files import is_file, local_path
 
@@ -33,7 +34,23 @@ _LABEL_PREFIX = "__label__"
 @dataclass(frozen=True, slots=True)
 class LanguageGuess:
     label: str  # ISO code without "__label__", e.g. "ja"
-    score: float  # fastText's probability; lid.176 can exceed 1.0 by about 1e-4
+    score: float  # fastText's probability, clamped to [0, 1] (lid.176 exceeds 1.0 by ~1e-4)
+
+
+@functools.cache
+def _language_aliases() -> dict[str, str]:
+    # CLDR's aliases (through Babel): ISO 639-2/B, 639-2/T and 639-3 codes -> the
+    # preferred code, which is the ISO 639-1 code where one exists.
+    return get_global("language_aliases")
+
+
+def iso639_1(code: str) -> str:
+    """The language code fastText's labels use for `code`: the ISO 639-1 code where one
+    exists (`spa` -> `es`, `jpn` -> `ja`), else the code as given (lower-cased). Of a list
+    such as Common Crawl's `jpn,eng` (by share of the page), the first."""
+    code = code.split(",")[0].strip().lower()
+    preferred = _language_aliases().get(code, code)
+    return preferred if len(preferred) == 2 and preferred.isalpha() else code
 
 
 def sample_text(text: str) -> str:
@@ -83,6 +100,9 @@ class LanguageIdentifier:
         lines = [sample_text(text) for text in texts]
         labels, scores = _load_model(self.model_path).predict(lines, k=1)
         return [
-            LanguageGuess(label=label[0].removeprefix(_LABEL_PREFIX), score=float(score[0]))
+            LanguageGuess(
+                label=label[0].removeprefix(_LABEL_PREFIX),
+                score=min(max(float(score[0]), 0.0), 1.0),
+            )
             for label, score in zip(labels, scores, strict=True)
         ]

@@ -84,7 +84,7 @@ class TopLevelDomain(DocumentFilter):
         return f"TopLevelDomain(allowed={'+'.join(self.allowed)})"
 
     def removal(self, document: Document) -> str | None:
-        return None if top_level_domain(document.host) in self.allowed else self.label
+        return None if top_level_domain(document.host or "") in self.allowed else self.label
 
 
 class AdKeywords(KeywordListFilter, HighLowFilter):

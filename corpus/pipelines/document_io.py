@@ -135,7 +135,9 @@ class CountRecordsRead(beam.PTransform):
 
 
 class WriteDocuments(WriteShards):
-    """`Document`s -> deterministic zstd Parquet shards (`documents-SSSSS-of-NNNNN.parquet`)."""
+    """`Document`s -> deterministic zstd Parquet shards (`documents-SSSSS-of-NNNNN.parquet`).
+    Unpartitioned, no document still writes one empty shard with the schema, so the next
+    stage can read the directory."""
 
     def __init__(
         self,
@@ -150,6 +152,7 @@ class WriteDocuments(WriteShards):
             document_key,
             documents_per_shard,
             partition_of,
+            write_empty=partition_of is None,
         )
 
 

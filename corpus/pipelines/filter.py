@@ -2,13 +2,16 @@
 
 documents -> apply the filter chain (one chain per worker, set up once)
   -> kept: removed paragraphs dropped        -> tallies: kept / the removal reason
-  -> removed (debug mode): written partitioned by reason, removed paragraphs marked
+  -> removed (debug mode): written partitioned by `reason=<slug of the reason>`, removed
+     paragraphs marked; the full reason is each row's `removed_by`
   -> a document that breaks a filter: a dead letter, tallied as dead-lettered
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -21,6 +24,20 @@ from corpus.schema import Document
 
 REMOVED = "removed"
 FILTER_ERROR = "filter_error"
+UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def reason_slug(reason: str) -> str:
+    """A partition value every Hive reader accepts (letters, digits, `_`, `-`, `.`):
+    the reason with other characters as `_`, and a hash of the full reason so that
+    distinct reasons never share a directory."""
+    readable = UNSAFE.sub("_", reason).strip("_.-") or "reason"
+    return f"{readable}-{hashlib.sha256(reason.encode()).hexdigest()[:8]}"
+
+
+def removal_partition(document: Document) -> str:
+    """The Hive-style directory of a removed document under `removed/`."""
+    return f"reason={reason_slug(document.removed_by)}"
 
 
 class ApplyFilterChain(beam.DoFn):

@@ -45,7 +45,7 @@ from corpus.pipelines.document_io import (
     input_files,
 )
 from corpus.pipelines.extract import ExtractDocuments
-from corpus.pipelines.filter import FilterDocuments
+from corpus.pipelines.filter import FilterDocuments, removal_partition
 from corpus.pipelines.input_fingerprints import distinct_files, input_record
 from corpus.pipelines.output_ownership import (
     BLEND_DIR,
@@ -69,7 +69,6 @@ from corpus.pipelines.tokenize import MODEL_FILE, TokenizeDocuments, TrainTokeni
 from corpus.remote.file_systems import check_file_systems, match_patterns
 from corpus.report.progress import Step, pipeline_step, stage_text
 from corpus.run_log import log_into
-from corpus.schema import Document
 from corpus.terminal import terminal
 from corpus.tokenize.manifest import MANIFEST_FILE, TokenizerRecord
 from corpus.tokenize.token_shards import TOKENS_PREFIX
@@ -125,10 +124,6 @@ def run_identity(config: RunConfig, command: str) -> dict:
         if section.crawl_inputs is not None:
             dumped["inputs"] = section.crawl_inputs.model_dump(mode="json")
     return {"command": command, "config": recorded, "inputs": files, "repeated_inputs": repeated}
-
-
-def removal_partition(document: Document) -> str:
-    return f"reason={document.removed_by}"
 
 
 def build_extract(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:

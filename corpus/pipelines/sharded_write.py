@@ -108,8 +108,10 @@ class WriteShards(beam.PTransform):
     `sort_key(record) -> str` orders records and picks their shard; it must be unique
     per record for the output to be deterministic. With `partition_of(record) -> str`,
     each partition gets its own subdirectory and shard count (a Hive-style name such as
-    `reason=DocLength(low=50)` reads well in pyarrow). Yields the paths written. Shards
-    that receive no record are not written.
+    `reason=DocLength_low_50-08a0db4c`, of characters every Hive reader accepts). Yields
+    the paths written. Shards that receive no record are not written; with `write_empty`,
+    an empty input still writes one shard with no row (`PREFIX-00000-of-00001.EXT`), so
+    that the directory reads as an empty dataset of the format's schema.
     """
 
     def __init__(
@@ -120,6 +122,7 @@ class WriteShards(beam.PTransform):
         sort_key: Callable[[Any], str],
         records_per_shard: int,
         partition_of: Callable[[Any], str] | None = None,
+        write_empty: bool = False,
     ) -> None:
         super().__init__()
         self.directory = directory
@@ -128,6 +131,7 @@ class WriteShards(beam.PTransform):
         self.sort_key = sort_key
         self.records_per_shard = records_per_shard
         self.partition_of = partition_of or _no_partition
+        self.write_empty = write_empty
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
         per_shard = self.records_per_shard
@@ -144,7 +148,7 @@ class WriteShards(beam.PTransform):
             partition = partition_of(record)
             return (partition, stable_shard(sort_key(record), counts[partition])), record
 
-        return (
+        written = (
             records
             | "KeyByShard" >> beam.Map(key_by_shard, shard_counts)
             | "GroupShards" >> beam.GroupByKey()
@@ -153,3 +157,19 @@ class WriteShards(beam.PTransform):
                 _WriteShard(self.directory, self.prefix, self.fmt, sort_key), shard_counts
             )
         )
+        if not self.write_empty:
+            return written
+        empty_path = posixpath.join(
+            self.directory, shard_name(self.prefix, 0, 1, self.fmt.extension)
+        )
+        fmt = self.fmt
+
+        def write_if_empty(_: None, counts: dict[str, int]) -> list[str]:
+            return [] if counts else [write_records(empty_path, fmt, [])]
+
+        empty = (
+            records.pipeline
+            | "Once" >> beam.Create([None])
+            | "WriteIfEmpty" >> beam.FlatMap(write_if_empty, shard_counts)
+        )
+        return (written, empty) | "AllWritten" >> beam.Flatten()

@@ -123,17 +123,24 @@ def dead_letter_reasons(stage: StageOutput) -> dict[str, int]:
 
 
 def removed_samples(stage: StageOutput) -> list[dict]:
-    by_reason: dict[str, list[str]] = {}
+    """Per reason of the debug output: its full text (the `removed_by` of its rows, as the
+    directory holds only a slug of it), its rows and a sample."""
+    by_directory: dict[str, list[str]] = {}
     for path in stage.removed_files:
-        by_reason.setdefault(posixpath.basename(posixpath.dirname(path)), []).append(path)
+        by_directory.setdefault(posixpath.dirname(path), []).append(path)
+    by_reason = {}
+    for paths in by_directory.values():
+        batch = next(batches(paths[:1], ["removed_by"]), None)
+        if batch is not None and batch.num_rows:
+            by_reason[batch.column("removed_by")[0].as_py()] = paths
     return [
         {
             "stage": stage.label,
-            "reason": directory.removeprefix("reason="),
+            "reason": reason,
             "removed": parquet_rows(paths),
             "documents": sample_rows(paths, SAMPLES_PER_REASON),
         }
-        for directory, paths in sorted(by_reason.items())
+        for reason, paths in sorted(by_reason.items())
     ]
 
 
@@ -186,7 +193,8 @@ class Collector:
             paragraphs = pc.list_value_length(batch.column("paragraphs"))
             histograms.paragraphs.add(paragraphs.to_numpy(zero_copy_only=False))
             histograms.hiragana_ratio.add(batch.column("hiragana_ratio").to_numpy())
-            histograms.language_score.add(batch.column("language_score").to_numpy())
+            scores = batch.column("language_score")  # null (NaN here) where not measured
+            histograms.language_score.add(scores.to_numpy(zero_copy_only=False))
             if is_corpus:
                 self.add_corpus_batch(batch, lengths, stage.source_dir)
         self.stage_characters[stage.label] = characters
@@ -260,7 +268,9 @@ def histogram_entry(title: str, unit: str, scale: str, series: dict[str, Histogr
         "unit": unit,
         "scale": scale,
         "edges": next((h.edge_list() for h in series.values()), []),
-        "series": [{"name": name, **h.to_dict()} for name, h in series.items() if h.total],
+        "series": [
+            {"name": name, **h.to_dict()} for name, h in series.items() if h.total or h.missing
+        ],
     }
 
 

@@ -11,12 +11,14 @@ import numpy as np
 @dataclass
 class Histogram:
     """Counts of values per bin `[edges[i], edges[i + 1])`, the last bin closed on the
-    right; values below the first edge are `underflow`, above the last `overflow`."""
+    right; values below the first edge are `underflow`, above the last `overflow`; NaN
+    (a null: not measured) is `missing`, outside the histogram and its `total`."""
 
     edges: np.ndarray
     counts: np.ndarray = field(init=False)
     underflow: int = 0
     overflow: int = 0
+    missing: int = 0
 
     def __post_init__(self) -> None:
         self.counts = np.zeros(len(self.edges) - 1, dtype=np.int64)
@@ -32,7 +34,9 @@ class Histogram:
 
     def add(self, values: np.ndarray) -> None:
         values = np.asarray(values, dtype=np.float64)
-        values = values[~np.isnan(values)]
+        measured = ~np.isnan(values)
+        self.missing += int(values.size - measured.sum())
+        values = values[measured]
         bins = np.searchsorted(self.edges, values, side="right") - 1
         bins[values == self.edges[-1]] = len(self.counts) - 1
         below = bins < 0
@@ -56,4 +60,5 @@ class Histogram:
             "underflow": self.underflow,
             "overflow": self.overflow,
             "total": self.total,
+            "missing": self.missing,
         }

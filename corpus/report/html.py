@@ -154,8 +154,9 @@ def _web(web: dict) -> str:
 
 
 def _document(document: dict) -> str:
+    url = document["url"] or ""
     return (
-        f'<li><a href="{escape(document["url"])}">{escape(document["url"] or document["id"])}</a> '
+        f'<li><a href="{escape(url)}">{escape(url or document["id"])}</a> '
         f"({document['characters']:,} characters, {escape(document['source'])})"
         f'<blockquote lang="ja">{escape(document["excerpt"])}</blockquote></li>'
     )

@@ -141,13 +141,16 @@ def histogram_plot(entry: dict) -> bytes:
         axes = figure.subplots()
         edges = entry["edges"]
         for series in entry["series"]:
-            axes.stairs(series["counts"], edges, label=series["name"], linewidth=1.5)
+            label = series["name"]
+            if series["missing"]:
+                label += f" ({series['missing']:,} not measured)"
+            axes.stairs(series["counts"], edges, label=label, linewidth=1.5)
         if entry["scale"] == "log2":
             axes.set_xscale("log", base=2)
         axes.set_xlabel(entry["unit"])
         axes.set_ylabel("count")
         axes.set_title(entry["title"])
-        if len(entry["series"]) > 1:
+        if len(entry["series"]) > 1 or any(s["missing"] for s in entry["series"]):
             axes.legend(fontsize="small")
         return png(figure)
 

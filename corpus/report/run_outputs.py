@@ -75,7 +75,7 @@ class StageOutput:
 
     @property
     def removed_files(self) -> list[str]:
-        """Filter debug output: `removed/reason=<reason>/documents-*.parquet`."""
+        """Filter debug output: `removed/reason=<slug>/documents-*.parquet`."""
         return matching(
             posixpath.join(self.path, REMOVED_DIR, "*", f"{DOCUMENTS_PREFIX}-*.parquet")
         )

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
 from corpus.extract.dates import parse_warc_date
+from corpus.extract.langid import iso639_1
 from corpus.extract.scripts import script_ratios
 from corpus.schema import Document, Paragraph, join_paragraphs
 
@@ -141,24 +142,28 @@ def make_document(
     paragraphs: list[Paragraph],
     source: str,
     *,
-    url: str = "",
-    host: str = "",
+    url: str | None = None,
+    host: str | None = None,
     date: datetime | None = None,
     language: str = "",
     warc_file: str = "",
     warc_offset: int = 0,
 ) -> Document:
-    """A document with its script ratios measured, as the extraction stage makes them."""
+    """A document with its script ratios measured, as the extraction stage makes them. An
+    empty URL or host is unknown (None); `language` is mapped to the codes fastText's labels
+    use, the source's own spelling kept as `source_language` when it differs."""
     ratios = script_ratios(join_paragraphs(paragraphs))
+    code = iso639_1(language) if language else ""
     return Document(
         id=id,
-        url=url,
-        host=host,
+        url=url or None,
+        host=host or None,
         date=date,
         source=source,
         warc_file=warc_file,
         warc_offset=warc_offset,
-        language=language,
+        language=code,
+        source_language=language if language != code else None,
         hiragana_ratio=ratios.hiragana,
         katakana_ratio=ratios.katakana,
         kanji_ratio=ratios.kanji,

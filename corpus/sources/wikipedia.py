@@ -263,7 +263,7 @@ class WikipediaReader:
             paragraphs,
             self.source or site.dbname,
             url=site.url(title),
-            host=urlsplit(site.article_path).hostname or "",
+            host=urlsplit(site.article_path).hostname,
             date=parse_warc_date(page.findtext("{*}revision/{*}timestamp")),
             language=site.language,
         )
