@@ -22,9 +22,9 @@ class Paragraph:
 
     `path` is the CSS-like path of the block element that holds it, Uzushio-style
     (`html>body>div.container.main>div#content>p`); `link_chars` counts how many of
-    its characters were link text (inside `<a>`). `exact_freq` and `near_freq` are how
-    often this paragraph (and its group of near-duplicates) occurs in the corpus, None
-    until paragraph statistics are attached. `removed_by` names the filter that removed
+    its characters were link text (inside `<a>`). `exact_freq` and `near_freq` are on how
+    many documents this paragraph (and its group of near-duplicates) occurs, None until
+    paragraph statistics are attached. `removed_by` names the filter that removed
     it ("" while it is live); only the filter stage's debug output keeps removed ones.
     """
 
@@ -153,3 +153,51 @@ DOCUMENT_SCHEMA = pa.schema(
         pa.field("cluster_size", pa.int64(), nullable=False),
     ]
 )
+
+
+PARAGRAPH_COLUMNS = {
+    "text": "the paragraph's text",
+    "path": "the CSS-like DOM path of the block element that held it, Uzushio-style "
+    '(`html>body>div.container.main>div#content>p`); `""` for reader sources',
+    "link_chars": "how many of its characters were link text (inside `<a>`)",
+    "exact_freq": "on how many documents of the corpus this exact paragraph is live "
+    "(set by paragraph statistics; null before)",
+    "near_freq": "the same for its group of near-duplicate paragraphs (null before "
+    "paragraph statistics)",
+    "removed_by": 'the filter that removed it (`""` while live; only the filter stage\'s '
+    "debug output keeps removed paragraphs)",
+}
+"""What each field of a paragraph means: docs/schema.md is generated from this."""
+
+DOCUMENT_COLUMNS = {
+    "id": "WARC-Record-ID (another source's id for reader sources)",
+    "url": "WARC-Target-URI, or a reader source's url field; null when unknown",
+    "host": "the url's lower-cased host; null when unknown",
+    "date": "earliest of WARC-Date, HTTP Date and Last-Modified, ignoring dates before 1999 "
+    "or after the capture (Uzushio's rule), UTC seconds; null when unknown",
+    "source": "`extract.source`, else the Common Crawl dump name in the WARC path "
+    "(`CC-MAIN-2024-22`), else `web`; a reader source's name",
+    "warc_file": 'the WARC or WET file the record was read from; `""` for other reader sources',
+    "warc_offset": "where the record starts in that file (compressed bytes); 0 for other "
+    "reader sources",
+    "charset": "the codec that decoded the page; null for text not decoded from bytes",
+    "charset_source": "where the charset came from (`bom`, `http`, `meta`, "
+    '`sniffed-utf16`, `utf-8`, `detected`, `lenient`); `""` when `charset` is null',
+    "language": "fastText's top label; a source's own code mapped to the same system: "
+    "ISO 639-1 where the language has one (`jpn` -> `ja`), else ISO 639-3 as fastText's "
+    'labels (`yue`); `""` when unknown',
+    "language_score": "fastText's probability of `language`, in [0, 1]; null when no model "
+    "measured it",
+    "source_language": "the language as the source wrote it (`jpn,eng`) when it differs "
+    "from `language`, else null",
+    "hiragana_ratio": "share of hiragana among the text's non-space characters",
+    "katakana_ratio": "share of katakana among the text's non-space characters",
+    "kanji_ratio": "share of kanji among the text's non-space characters",
+    "text": "the live paragraphs joined by a blank line",
+    "paragraphs": "the page's paragraphs in order (fields below)",
+    "removed_by": "the filter that removed the document; null when kept (set in the "
+    "filter stage's debug output only)",
+    "cluster_id": "set by deduplication: the cluster of duplicates the document was kept for",
+    "cluster_size": "set by deduplication: how many input documents it stands for",
+}
+"""What each column of a document means: docs/schema.md is generated from this."""
