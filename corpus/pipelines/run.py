@@ -43,6 +43,7 @@ from corpus.pipelines.document_io import (
     WriteDocuments,
     documents_glob,
     input_files,
+    parquet_rows,
 )
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments, removal_partition
@@ -331,9 +332,10 @@ def run_stages(
 
 
 def documents_of(directory: str) -> list[str] | None:
-    """The glob of a stage's documents, or None when it wrote none."""
+    """The glob of a stage's documents, or None when it kept none (its one file empty)."""
     pattern = documents_glob(directory)
-    return [pattern] if FileSystems.match([pattern])[0].metadata_list else None
+    files = input_files([pattern])
+    return [pattern] if files and parquet_rows(files) else None
 
 
 def run(

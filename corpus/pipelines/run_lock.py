@@ -5,8 +5,9 @@ command) and a random token. A run takes it before it claims or changes anything
 output and deletes it at its end, also when it fails or is stopped by Ctrl-C; a run killed
 outright (SIGKILL, a lost machine) leaves it behind.
 
-Taking it is atomic on a local file system (the file is created with O_EXCL). An object
-store (gs://, s3://) offers no exclusive create through Beam's FileSystems, so there the
+Taking it is atomic on a local file system (the file is written whole, then hard-linked
+into place, which fails when it exists). An object store (gs://, s3://) offers no
+exclusive create through Beam's FileSystems, so there the
 lock is written only when absent and read back: two runs starting within the same moment
 can both pass that check, the later write winning the file while the earlier run goes
 on. The lock then guards against a second run started while the first is running, not
@@ -26,6 +27,7 @@ import os
 import posixpath
 import socket
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +41,8 @@ from corpus.terminal import terminal
 
 LOCK_FILE = "run.lock"
 TAKE_OVER_FLAG = "--take-over-lock"
+UNREADABLE_RETRIES = 10
+"""Reads, 0.1 s apart, before an unreadable lock is judged stale rather than being written."""
 
 
 def _user() -> str:
@@ -67,17 +71,37 @@ def _is_local(path: str) -> bool:
 def _create_exclusively(path: str, data: bytes) -> bool:
     """Creates `path` holding `data` unless it exists; False when it did."""
     if _is_local(path):
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        directory = os.path.dirname(path) or "."
+        os.makedirs(directory, exist_ok=True)
+        # Written whole under a private name, then linked into place: link fails when the
+        # lock exists, and a reader never sees a lock file before its content.
+        private = os.path.join(directory, f".{LOCK_FILE}.{uuid.uuid4().hex}")
+        with open(private, "wb") as handle:
+            handle.write(data)
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            os.link(private, path)
         except FileExistsError:
             return False
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+        except OSError:  # a file system without hard links: an exclusive create instead
+            return _create_exclusively_unlinked(path, data)
+        finally:
+            os.unlink(private)
         return True
     if FileSystems.exists(path):
         return False
     with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        handle.write(data)
+    return True
+
+
+def _create_exclusively_unlinked(path: str, data: bytes) -> bool:
+    """O_EXCL create, then the content: a reader may see the file empty for a moment, and
+    `acquire` reads such a lock again before judging it."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     return True
 
@@ -134,6 +158,11 @@ def acquire(output: str, take_over: bool = False) -> dict:
     data = (json.dumps(record, indent=2) + "\n").encode()
     while not _create_exclusively(path, data):
         held = read_lock(path)
+        for _ in range(UNREADABLE_RETRIES):  # a lock being written reads empty a moment
+            if held != {}:
+                break
+            time.sleep(0.1)
+            held = read_lock(path)
         if held is None:
             continue  # released meanwhile: try again
         reason = stale_reason(held)
