@@ -66,6 +66,18 @@ def label_probabilities(model: Any, texts: list[str]) -> list[dict[str, float]]:
     ]
 
 
+def model_label(path: str, label: str) -> str:
+    """The model's own spelling of `label`, given with or without its label prefix
+    (`bad` or `__label__bad`); ValueError naming the model's labels when it has none."""
+    model = load_model(path)
+    names = model.get_labels()
+    prefixed = model.f.getArgs().label + label
+    spelled = [name for name in (label, prefixed) if name in names]
+    if not spelled:
+        raise ValueError(f"{path} has no label {label!r}; its labels: {names}")
+    return spelled[0]
+
+
 class FastTextClassifier(DocumentFilter):
     """Removes a document when the model's probability of `label` for its live text is
     `threshold` or more.
@@ -100,13 +112,7 @@ class FastTextClassifier(DocumentFilter):
 
     @model_validator(mode="after")
     def _model_has_label(self) -> FastTextClassifier:
-        model = load_model(self.model)
-        names = model.get_labels()
-        prefixed = model.f.getArgs().label + self.class_label
-        spelled = [name for name in (self.class_label, prefixed) if name in names]
-        if not spelled:
-            raise ValueError(f"{self.model} has no label {self.class_label!r}; its labels: {names}")
-        self._model_label = spelled[0]
+        self._model_label = model_label(self.model, self.class_label)
         return self
 
     def setup(self) -> None:

@@ -16,7 +16,7 @@ import json
 from pydantic import Field, PrivateAttr, model_validator
 
 from corpus.filters.base import DocumentFilter
-from corpus.filters.classifier import LABEL_PREFIX, label_probabilities, load_model
+from corpus.filters.classifier import LABEL_PREFIX, label_probabilities, load_model, model_label
 from corpus.model_files import FilePath, is_file, local_path
 from corpus.schema import Document
 
@@ -44,10 +44,7 @@ class QualityClassifier(DocumentFilter):
     def _model_and_threshold(self) -> QualityClassifier:
         if not is_file(self.model):
             raise ValueError(f"quality model {self.model} does not exist or is not a file")
-        names = load_model(self.model).get_labels()
-        self._model_label = LABEL_PREFIX + self.class_label.removeprefix(LABEL_PREFIX)
-        if self._model_label not in names:
-            raise ValueError(f"{self.model} has no label {self.class_label!r}; its labels: {names}")
+        self._model_label = model_label(self.model, self.class_label)
         self._threshold = self.threshold if self.threshold is not None else self._trained()
         return self
 
@@ -72,7 +69,7 @@ class QualityClassifier(DocumentFilter):
 
     def score(self, document: Document) -> float:
         """The character-weighted mean of P(label) over the document's paragraphs."""
-        paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+        paragraphs = [p.text for p in document.live_paragraphs if p.text.strip()]
         if not paragraphs:
             return 0.0
         probabilities = label_probabilities(load_model(self.model), paragraphs)

@@ -47,7 +47,7 @@ from corpus.pipelines.document_io import (
 )
 from corpus.pipelines.extract import ExtractDocuments
 from corpus.pipelines.filter import FilterDocuments, removal_partition
-from corpus.pipelines.input_fingerprints import distinct_files, input_record
+from corpus.pipelines.input_fingerprints import distinct_files, input_records
 from corpus.pipelines.output_ownership import (
     BLEND_DIR,
     COMPLETE_FILE,
@@ -114,7 +114,7 @@ def run_identity(config: RunConfig, command: str) -> dict:
                 f"{key}: {repeats} of the files matched are matched by another pattern too; "
                 "each file is read once"
             )
-        files += [input_record(m) for m in distinct]
+        files += input_records(distinct)
         repeated += repeats
     check_file_systems([config.output], "output", writing=True)
     recorded = config.model_dump(mode="json", exclude={"output"})
