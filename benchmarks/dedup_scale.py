@@ -5,7 +5,7 @@ Generates --documents synthetic documents with known duplicates under WORK/docum
 the dedup stage exactly as a user does, as a subprocess (`python -m corpus.cli` is the
 `corpus` command):
 
-    corpus dedup 'WORK/documents/documents-*.parquet' --output WORK/dedup --overwrite \
+    corpus dedup 'WORK/documents/documents-*.parquet' --output WORK/run --overwrite \
         --direct_num_workers=N
 
 Every --interval seconds the resident set (VmRSS) of that process and of every process it
@@ -52,9 +52,9 @@ from synthetic_documents import (
     recorded_parameters,
 )
 
+from corpus.layout import STATS_FILE, side_path
 from corpus.pipelines.document_io import documents_glob
 from corpus.pipelines.output_ownership import RUN_FILE
-from corpus.pipelines.stage_stats import STATS_FILE
 
 OUTCOMES = ("url_duplicate", "exact_duplicate", "near_duplicate", "kept")
 
@@ -146,7 +146,7 @@ def main() -> int:
     args = parser.parse_args()
 
     work = args.work_dir or Path(tempfile.gettempdir()) / f"corpus-dedup-{args.documents}"
-    data, output = work / "documents", work / "dedup"
+    data, output = work / "documents", work / "run"
     parameters = recorded_parameters(args.documents, args.seed, args.documents_per_file)
     if generation_parameters(data) == parameters:
         print(f"reusing {args.documents:,} documents in {data}")
@@ -197,9 +197,9 @@ def main() -> int:
         print(f"corpus dedup failed (exit {returncode}); log: {log}", file=sys.stderr)
         return 1
 
-    stats = json.loads((output / STATS_FILE).read_text())
+    stats = json.loads(Path(side_path(str(output / "dedup"), STATS_FILE)).read_text())
     outcomes = stats.get("outcome", {})
-    files = sorted(output.glob("documents-*.parquet"))
+    files = sorted((output / "dedup").glob("documents-*.parquet"))
     kept_ids = pa.concat_arrays(
         [pq.read_table(f, columns=["id"])["id"].combine_chunks() for f in files]
     )

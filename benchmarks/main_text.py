@@ -43,7 +43,8 @@ it needs gold-text pages in at least three folds (a --only subset may have fewer
 row is left out and the output says so).
 
 Then why the two chains lose what they lose: every page lost whole, with the stage and the
-rule that dropped it (from the filter's debug output, `removed/` and `removed_by`); for a
+rule that dropped it (from the filter's debug output, `filter.meta/removed/`, and
+`removed_by`); for a
 document measure, its value on the page as the rule saw it and on the page's article
 paragraphs alone; and which paragraph rules had marked article paragraphs before. An
 article paragraph has at least ARTICLE_MIN_CHARS characters and at least half of its
@@ -89,8 +90,8 @@ from corpus.extract.langid import bundled_model_path
 from corpus.extract.triage import Candidate, triage
 from corpus.filters.base import HighLowFilter, ParagraphFilter
 from corpus.filters.chain import FilterChain
+from corpus.layout import REMOVED_DIR, side_path
 from corpus.pipelines.document_io import documents_glob, input_files, read_document_file
-from corpus.pipelines.run import REMOVED_DIR
 from corpus.schema import Document, Paragraph
 from corpus.warc.reader import WarcRecord, read_warc
 
@@ -266,7 +267,7 @@ def corpus_run(pages: list[GoldPage], work: Path, method: str, japanese: bool) -
         raise SystemExit(f"main_text: `corpus run` ({name}) failed:\n{done.stderr[-3000:]}")
     out = work / name
     removed: dict[str, Document] = {}
-    for partition in sorted((out / "filter" / REMOVED_DIR).glob("reason=*")):
+    for partition in sorted(Path(side_path(str(out / "filter"), REMOVED_DIR)).glob("reason=*")):
         removed |= documents(partition)
     return RunOutput(
         japanese,

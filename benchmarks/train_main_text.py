@@ -3,7 +3,7 @@ page with gold text, and the out-of-fold models main_text.py scores the pages wi
 
 Input: a main_text.py work directory (`python benchmarks/main_text.py --work DIR`), whose
 `paragraphs-ja` and `paragraphs-other` runs hold every gold page's paragraphs with their
-statistics (`paragraph_stats/`). For each gold-text page the default chain's rules before
+statistics (the `paragraph_stats` stage). For each gold-text page the default chain's rules before
 MainText are replayed, and each paragraph they leave live is an example:
 
   label   1 when it is article text: at least half of its character 5-grams (whitespace

@@ -301,7 +301,13 @@ def parser() -> argparse.ArgumentParser:
         sub = _command(commands, name, help_text, command_stage, True)
         sub.set_defaults(stage=stage)
         _flag(sub, "inputs", nargs="+", help=f"{inputs_help} (local, gs://, s3://, https://)")
-        _flag(sub, "--output", required=True, help="directory for the stage's output")
+        _flag(
+            sub,
+            "--output",
+            required=True,
+            help="output directory: the stage's data goes to OUTPUT/STAGE/, its statistics and "
+            "side outputs to OUTPUT/STAGE.meta/",
+        )
         _flag(sub, "--config", help="YAML config for the stage's parameters")
 
     tokenizer = _command(

@@ -244,7 +244,7 @@ class DedupConfig(_Section):
     minhash: MinHashConfig = MinHashConfig()
     """Near-duplicate documents."""
     previous: list[str] = []
-    """Signature files of earlier dedup runs (globs of their `signatures/*.parquet`): new
+    """Signature files of earlier dedup runs (globs of their `dedup.meta/signatures/*.parquet`): new
     documents that duplicate those runs' documents (by URL, text or MinHash) are removed;
     the earlier documents always win and are not written again. Incremental, cross-dump
     dedup without re-reading the earlier text."""
@@ -319,9 +319,10 @@ class ParagraphStatsConfig(_Section):
     across the corpus, attached to the documents for the filter stage."""
 
     previous: list[str] = []
-    """Statistics files of earlier runs (globs of their `paragraph_stats/*.parquet`) to
-    merge with this run's: frequencies add up and near-duplicate groups are formed over
-    all of them, as one run over every dump would."""
+    """Statistics files of earlier runs (globs of their
+    `paragraph_stats.meta/paragraphs/*.parquet`) to merge with this run's: frequencies add
+    up and near-duplicate groups are formed over all of them, as one run over every dump
+    would."""
     rows_per_shard: int = Field(1_000_000, ge=1)
     """The statistics Parquet files are sized to hold about this many paragraphs each."""
 
@@ -516,7 +517,8 @@ class RunConfig(_HasInputs):
     """A token blend of the sources (needs `sources`, each ending with `tokenize`): the
     path of a blend file (configs/blends/) or the same keys inline. Its source names are the
     run's. Written under OUTPUT/blend/: the selected documents as Megatron shards per source,
-    `data_path.txt`, `per_split_data_args.json` and the blend report."""
+    `data_path.txt` and `per_split_data_args.json` (and the held-out validation and test
+    splits, when the blend asks for them); the blend report in OUTPUT/blend.meta/."""
     blend_shortfall: Literal["fail", "warn"] = "fail"
     """When a blend source cannot meet its target (too few tokens within its `max_repeats`,
     or none at all): `fail` the command (exit status 1, after the whole run), or only

@@ -12,7 +12,7 @@ from types import FrameType
 
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.pipelines.output_ownership import COMPLETE_FILE
+from corpus.layout import COMPLETE_FILE, step_of_side_directory
 
 
 class Interrupted(Exception):
@@ -26,6 +26,14 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
     global _signalled
     _signalled = True
     raise KeyboardInterrupt
+
+
+def stop_if_interrupted() -> None:
+    """Raises KeyboardInterrupt when a Ctrl-C was noted but its KeyboardInterrupt did not
+    arrive: Python drops an exception raised while a weakref callback or `__del__` runs,
+    so a signal handled there is otherwise lost. Checked between steps."""
+    if _signalled:
+        raise KeyboardInterrupt
 
 
 @contextmanager
@@ -52,7 +60,7 @@ def complete_steps(output: str) -> list[str]:
     marks = [m for m in files if posixpath.basename(m.path) == COMPLETE_FILE]
     marks.sort(key=lambda m: (m.last_updated_in_seconds, m.path))
     prefix = output.rstrip("/") + "/"
-    return [posixpath.dirname(m.path).removeprefix(prefix) for m in marks]
+    return [step_of_side_directory(posixpath.dirname(m.path).removeprefix(prefix)) for m in marks]
 
 
 def stop_message(output: str) -> str:

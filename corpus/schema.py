@@ -1,7 +1,9 @@
 """The document record: defined once here, used by every stage.
 
 A `Document` is what the extraction stage produces and what every later stage reads
-and writes. On disk it is one row of a zstd Parquet file with `DOCUMENT_SCHEMA`.
+and writes. On disk it is one row of a zstd Parquet file with `DOCUMENT_SCHEMA`, which
+stores the text once: users read the `text` column, and a live paragraph is a range of it
+(`start`, `stop`), not a copy.
 """
 
 from __future__ import annotations
@@ -100,18 +102,77 @@ class Document:
         return [p for p in self.paragraphs if p.live]
 
     def to_row(self) -> dict:
+        """The row on disk: a live paragraph's text is stored once, in `text`, and the
+        paragraph holds its character offsets there; a removed one keeps its own text."""
         row = {name: getattr(self, name) for name in DOCUMENT_FIELDS}
-        row["paragraphs"] = [
-            {name: getattr(p, name) for name in PARAGRAPH_FIELDS} for p in self.paragraphs
-        ]
+        paragraphs = []
+        start = 0
+        for p in self.paragraphs:
+            fields = {name: getattr(p, name) for name in PARAGRAPH_FIELDS}
+            if p.live:
+                stop = start + len(p.text)
+                fields.update(text=None, start=start, stop=stop)
+                start = stop + len(PARAGRAPH_SEPARATOR)
+            else:
+                fields.update(start=None, stop=None)
+            paragraphs.append(fields)
+        row["paragraphs"] = paragraphs
         row["text"] = self.text
         return row
 
     @classmethod
     def from_row(cls, row: dict) -> Document:
+        """The document of a row `to_row` made; `DamagedDocument` when its paragraphs do not
+        fit its text."""
         values = {name: row[name] for name in DOCUMENT_FIELDS}
-        values["paragraphs"] = [Paragraph(**p) for p in row["paragraphs"]]
+        values["paragraphs"] = paragraphs_from_row(row["text"], row["paragraphs"])
         return cls(**values)
+
+
+class DamagedDocument(ValueError):
+    """A document row whose paragraphs do not fit its text."""
+
+
+def paragraphs_from_row(text: str, fields: list[dict]) -> list[Paragraph]:
+    """The paragraphs of a row, live ones cut from `text` at their offsets. The live
+    paragraphs must tile `text` exactly (each starts where the separator after the one
+    before ends, the last ends with the text): a few comparisons per paragraph, never a
+    search in the text."""
+    paragraphs = []
+    start = 0
+    length = len(text)
+    for number, stored in enumerate(fields):
+        own, first, stop = stored["text"], stored.get("start"), stored.get("stop")
+        if stored["removed_by"]:
+            if own is None or first is not None or stop is not None:
+                raise DamagedDocument(f"removed paragraph {number}: offsets or no text")
+        elif (
+            own is not None
+            or first != start
+            or stop is None
+            or not start <= stop <= length
+            or (stop < length and not text.startswith(PARAGRAPH_SEPARATOR, stop))
+        ):
+            raise DamagedDocument(
+                f"live paragraph {number}: offsets ({first}, {stop}) do not fit a text of "
+                f"{length} characters (it should start at {start}, its text null)"
+            )
+        else:
+            own = text[start:stop]
+            start = stop + len(PARAGRAPH_SEPARATOR)
+        paragraphs.append(
+            Paragraph(
+                text=own,
+                path=stored["path"],
+                link_chars=stored["link_chars"],
+                exact_freq=stored["exact_freq"],
+                near_freq=stored["near_freq"],
+                removed_by=stored["removed_by"],
+            )
+        )
+    if max(start - len(PARAGRAPH_SEPARATOR), 0) != length:
+        raise DamagedDocument(f"the live paragraphs end before the text ({length} characters)")
+    return paragraphs
 
 
 DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
@@ -120,7 +181,9 @@ PARAGRAPH_FIELDS = tuple(f.name for f in dataclasses.fields(Paragraph))
 
 PARAGRAPH_TYPE = pa.struct(
     [
-        pa.field("text", pa.string(), nullable=False),
+        pa.field("text", pa.string()),
+        pa.field("start", pa.int32()),
+        pa.field("stop", pa.int32()),
         pa.field("path", pa.string(), nullable=False),
         pa.field("link_chars", pa.int32(), nullable=False),
         pa.field("exact_freq", pa.int64()),
@@ -156,7 +219,12 @@ DOCUMENT_SCHEMA = pa.schema(
 
 
 PARAGRAPH_COLUMNS = {
-    "text": "the paragraph's text",
+    "text": "a removed paragraph's text; null for a live one, whose text is in the "
+    "document's `text` from `start` to `stop`",
+    "start": "a live paragraph's first character in the document's `text` (code points from "
+    "0); null for a removed one",
+    "stop": "the character after its last one: the paragraph is `text[start:stop]` in "
+    "Python; null for a removed one",
     "path": "the CSS-like DOM path of the block element that held it, Uzushio-style "
     '(`html>body>div.container.main>div#content>p`); `""` for reader sources',
     "link_chars": "how many of its characters were link text (inside `<a>`)",
@@ -193,7 +261,7 @@ DOCUMENT_COLUMNS = {
     "hiragana_ratio": "share of hiragana among the text's non-space characters",
     "katakana_ratio": "share of katakana among the text's non-space characters",
     "kanji_ratio": "share of kanji among the text's non-space characters",
-    "text": "the live paragraphs joined by a blank line",
+    "text": "the document's text: its live paragraphs joined by a blank line (`\\n\\n`)",
     "paragraphs": "the page's paragraphs in order (fields below)",
     "removed_by": "the filter that removed the document; null when kept (set in the "
     "filter stage's debug output only)",

@@ -27,6 +27,52 @@ Every stage reads and writes documents as rows of zstd Parquet files
 measured, never a placeholder value: a reader source without URLs has null `url` and
 `host`, text that was not decoded from bytes has null `charset`, text no model classified
 has null `language_score`.
+
+The text is stored once. Train on the `text` column. A live paragraph does not repeat
+its text: it is `text` from `start` to `stop` (in characters, that is Unicode code points,
+from 0; `stop` excluded), and its own `text` is null. A removed paragraph (in the filter
+stage's debug output only) is not in the document's `text`: it keeps its own `text`, with
+null offsets. A paragraph's text, in each tool:
+
+```python
+import pandas as pd
+import pyarrow.parquet as pq
+
+path = "out/web/filter/documents-00000-of-00001.parquet"
+
+
+def paragraph_texts(text, paragraphs):
+    return [p["text"] if p["start"] is None else text[p["start"] : p["stop"]] for p in paragraphs]
+
+
+# pyarrow (and HF datasets, whose rows are dicts too)
+for row in pq.read_table(path).to_pylist():
+    texts = paragraph_texts(row["text"], row["paragraphs"])
+
+# pandas: with dtype_backend="pyarrow", else the offsets come as floats
+df = pd.read_parquet(path, dtype_backend="pyarrow")
+df["paragraph_texts"] = [paragraph_texts(t, ps) for t, ps in zip(df["text"], df["paragraphs"])]
+```
+
+```sql
+-- DuckDB: substring counts characters from 1
+SELECT id, coalesce(p.text, substring(text, p.start + 1, p.stop - p.start)) AS paragraph
+FROM (SELECT id, text, unnest(paragraphs) AS p FROM 'out/web/filter/documents-*.parquet');
+```
+
+```python
+# Polars
+import polars as pl
+
+p = pl.col("paragraphs").struct
+live = pl.col("text").str.slice(p.field("start"), p.field("stop") - p.field("start"))
+paragraphs = (
+    pl.scan_parquet("out/web/filter/documents-*.parquet")
+    .explode("paragraphs")
+    .select("id", paragraph=pl.coalesce(p.field("text"), live))
+    .collect()
+)
+```
 """
 
 

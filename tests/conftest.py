@@ -1,4 +1,5 @@
-"""Shared test helpers: where the real fixtures live, and how to skip without them."""
+"""Shared test helpers: where the real fixtures live, how to skip without them, and the
+quickstart's output, run once for the tests that read it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures"
 TOKENIZERS = SHARED / "tokenizers"
 
@@ -24,3 +26,19 @@ def require_shared(path: Path) -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return require_shared(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def quickstart_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output of the quickstart's `corpus run configs/sample.yaml`, on one worker. Tests
+    read it; one that changes it works on a copy."""
+    from corpus.cli import main
+
+    output = tmp_path_factory.mktemp("quickstart") / "sample"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)  # the sample config names its inputs from the repository root
+        code = main(
+            ["run", "configs/sample.yaml", "--set", f"output={output}", "--direct_num_workers=1"]
+        )
+    assert code == 0
+    return output

@@ -29,6 +29,7 @@ from tests.bad_inputs import (
     write_bad_inputs,
 )
 from tests.conftest import TOKENIZERS, require_shared
+from tests.step_outputs import dead_letters_of, stats_of
 
 pytestmark = pytest.mark.slow
 
@@ -63,14 +64,6 @@ def bad_run(fixtures: Path, tmp_path_factory) -> dict:
     return {"out": out, "stats": stats, "inputs": inputs}
 
 
-def dead_letters(directory: Path) -> list[dict]:
-    return [
-        json.loads(line)
-        for path in sorted((directory / "dead_letters").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
-
-
 def test_every_stage_accounts_for_every_record(bad_run):
     out, stats = bad_run["out"], bad_run["stats"]
     assert set(stats) == {f"web/{stage}" for stage in WEB_STAGES} | {
@@ -79,11 +72,11 @@ def test_every_stage_accounts_for_every_record(bad_run):
         "notes/tokenize",
     }
     for label in stats:
-        written = json.loads((out / label / "stats.json").read_text())
+        written = stats_of(out / label)
         assert written == stats[label]
         assert written["records_read"] == accounted(written) > 0, label
         dead_lettered = sum(written.get("dead_lettered", {}).values())
-        assert len(dead_letters(out / label)) == dead_lettered, label
+        assert len(dead_letters_of(out / label)) == dead_lettered, label
     report = json.loads((out / "report.json").read_text())
     assert [c["name"] for c in report["funnel"]["checks"] if not c["ok"]] == []
     assert report["funnel"]["consistent"]
@@ -109,7 +102,7 @@ def test_each_kind_of_bad_record_ends_where_it_should(bad_run):
         "bad_http_head": 1,
         "empty_file": 1,
     }
-    letters = dead_letters(bad_run["out"] / "web/extract")
+    letters = dead_letters_of(bad_run["out"] / "web/extract")
     assert sorted((Path(x["file"]).name, x["offset"], x["reason"]) for x in letters) == [
         ("corrupt.warc.gz", 1483, "corrupt_gzip"),
         ("cut.warc.gz", 853, "truncated_file"),
@@ -180,7 +173,7 @@ def test_no_output_text_holds_a_nul_or_a_lone_surrogate(bad_run):
     assert len(paths) >= 7
     for path in paths:
         for row in pq.read_table(path, columns=["id", "text", "paragraphs"]).to_pylist():
-            texts = [row["id"], row["text"], *(p["text"] for p in row["paragraphs"])]
+            texts = [row["id"], row["text"], *(p["text"] or "" for p in row["paragraphs"])]
             for text in texts:
                 assert "\0" not in text, (path, row["id"])
                 assert not any(0xD800 <= ord(c) <= 0xDFFF for c in text), (path, row["id"])

@@ -1,12 +1,18 @@
 """The blend's Megatron arguments, read back by megatron-core, and its report."""
 
 import json
+from pathlib import Path
 
 import pytest
 from megatron.core.datasets.blended_megatron_dataset_config import BlendedMegatronDatasetConfig
 from megatron.core.datasets.utils import get_blend_from_list, normalize
 
-from corpus.blend.megatron_args import data_path_text, per_split_data_args, weighted_prefixes
+from corpus.blend.megatron_args import (
+    data_path_text,
+    held_out_weights,
+    per_split_data_args,
+    weighted_prefixes,
+)
 from corpus.blend.outputs import write_megatron_args, write_report
 from corpus.blend.selection import select_in_memory
 from tests.test_blend_selection import AVAILABLE, RECORDS, three_sources
@@ -66,6 +72,46 @@ def test_local_prefixes_are_written_absolute(tmp_path, monkeypatch):
     assert per_split["valid"] == ["1", f"{tmp_path}/valid/ja_text_document"]
 
 
+def test_relative_prefixes_are_written_from_the_blend_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    train = [(5, "out/blend/web/tokens_text_document"), (3, "gs://bucket/blend/wiki/tokens")]
+    valid = [(2, "out/blend/valid/web/tokens_text_document")]
+    test = [(2, f"{tmp_path}/out/blend/test/web/tokens_text_document")]
+    written = write_megatron_args("out/blend", train, valid, test, paths="relative")
+    assert [Path(p).name for p in written] == [
+        "data_path.txt",
+        "valid_data_path.txt",
+        "test_data_path.txt",
+        "per_split_data_args.json",
+    ]
+    blend = tmp_path / "out/blend"
+    assert (blend / "data_path.txt").read_text() == (
+        "5 web/tokens_text_document\n3 gs://bucket/blend/wiki/tokens\n"
+    )
+    assert (blend / "valid_data_path.txt").read_text() == "2 valid/web/tokens_text_document\n"
+    assert (blend / "test_data_path.txt").read_text() == "2 test/web/tokens_text_document\n"
+    per_split = json.loads((blend / "per_split_data_args.json").read_text())
+    assert per_split == {
+        "train": ["5", "web/tokens_text_document", "3", "gs://bucket/blend/wiki/tokens"],
+        "valid": ["2", "valid/web/tokens_text_document"],
+        "test": ["2", "test/web/tokens_text_document"],
+    }
+    # Resolved from the blend directory, wherever that directory is.
+    moved = tmp_path / "elsewhere"
+    (blend).rename(moved)
+    monkeypatch.chdir(moved)
+    assert Path(per_split["valid"][1]).resolve() == moved / "valid/web/tokens_text_document"
+
+
+def test_held_out_shards_weigh_their_sources_training_tokens():
+    assert held_out_weights(1_000, [300]) == [1_000]
+    assert held_out_weights(1_000, [300, 100]) == [750, 250]
+    # Largest remainders: the weights still add up to the source's training tokens.
+    assert held_out_weights(10, [1, 1, 1]) == [4, 3, 3]
+    assert held_out_weights(1, [5, 5]) == [1, 0]
+    assert held_out_weights(0, [5]) == [0]
+
+
 def test_per_split_json_is_accepted_by_megatron(selection, tmp_path):
     train = weighted_prefixes(selection, prefix_of)
     valid = [(1_000, "/data/valid/ja_wiki_text_document")]
@@ -76,6 +122,26 @@ def test_per_split_json_is_accepted_by_megatron(selection, tmp_path):
     assert blend_per_split[0] == ([p for _, p in train], [float(w) for w, _ in train])
     assert blend_per_split[1] == (["/data/valid/ja_wiki_text_document"], [1000.0])
     assert blend_per_split[2] is None
+    config = BlendedMegatronDatasetConfig(
+        random_seed=1, sequence_length=4096, blend_per_split=blend_per_split
+    )
+    assert config.blend_per_split == blend_per_split
+
+
+def test_per_split_json_with_three_splits_is_accepted_by_megatron(selection, tmp_path):
+    train = weighted_prefixes(selection, prefix_of)
+    valid = [(700, "/data/valid/web/tokens_text_document"), (300, "/data/valid/wiki/t")]
+    test = [(1_000, "/data/test/web/tokens_text_document")]
+    write_megatron_args(str(tmp_path), train, valid, test)
+    per_split = json.loads((tmp_path / "per_split_data_args.json").read_text())
+    assert list(per_split) == ["train", "valid", "test"]
+    assert all(per_split.values())
+    blend_per_split = megatron_per_split(tmp_path / "per_split_data_args.json")
+    assert blend_per_split[1] == ([p for _, p in valid], [700.0, 300.0])
+    assert blend_per_split[2] == (["/data/test/web/tokens_text_document"], [1000.0])
+    # The held-out splits' own files give the same words, as --valid-data-path takes them.
+    words = (tmp_path / "valid_data_path.txt").read_text().split()
+    assert get_blend_from_list(words) == blend_per_split[1]
     config = BlendedMegatronDatasetConfig(
         random_seed=1, sequence_length=4096, blend_per_split=blend_per_split
     )

@@ -126,7 +126,9 @@ def test_beams_output_goes_to_the_log(tmp_path):
     log = output / "logs" / "corpus.log"
     first, last = without_progress(done.stderr.splitlines())
     assert first == f"Beam's log: {log}"
-    assert re.fullmatch(rf"{re.escape(str(output))}: 82 records read, 19 kept \(\d+\.\d s\)", last)
+    assert re.fullmatch(
+        rf"{re.escape(str(output))}/extract: 82 records read, 19 kept \(\d+\.\d s\)", last
+    )
     assert done.stdout.splitlines()[0] == "Summary:"
     logged = log.read_text()
     assert "apitools not found" in logged
@@ -208,7 +210,7 @@ def test_ctrl_c_stops_the_run_with_one_line(tmp_path):
             # A shell that started the tests in the background may ignore SIGINT.
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
-        wait_for_file(output / "web/paragraph_stats/_SUCCESS", process)
+        wait_for_file(output / "web/paragraph_stats.meta/_SUCCESS", process)
         os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
         assert process.wait(timeout=60) == 130
     printed = log.read_text()

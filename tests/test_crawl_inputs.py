@@ -17,6 +17,7 @@ from corpus.cli import main
 from corpus.config import ConfigError, apply_overrides, validate
 from corpus.remote.crawl import chosen, file_ranges
 from tests.http_files import http_server
+from tests.step_outputs import stats_of
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus/sample/sample.warc.gz"
@@ -164,7 +165,7 @@ def test_a_run_records_the_crawl_and_its_files_and_a_rerun_reads_the_same(crawl,
         {"path": path, "bytes": size, "modified": None}
         for path, size in zip(files, sizes, strict=True)
     ]
-    stats = json.loads((output / "extract" / "stats.json").read_text())
+    stats = stats_of(output / "extract")
     documents = pq.ParquetDataset(sorted((output / "extract").glob("documents-*"))).read()
     per_file = Counter(row["warc_file"] for row in documents.to_pylist())
     assert per_file.keys() == set(files)

@@ -5,7 +5,6 @@ accounting holds."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from corpus.cli import main
 from corpus.pipelines.stage_stats import accounted
 from corpus.schema import DOCUMENT_SCHEMA, Paragraph
 from corpus.sources.records import make_document
+from tests.step_outputs import dead_letters_of, stats_of
 
 pytestmark = pytest.mark.slow
 
@@ -58,14 +58,6 @@ def inputs(tmp_path: Path) -> tuple[str, str]:
     return damaged, intact
 
 
-def dead_letters(directory: Path) -> list[dict]:
-    return [
-        json.loads(line)
-        for path in sorted((directory / "dead_letters").glob("*.jsonl"))
-        for line in path.read_text().splitlines()
-    ]
-
-
 @pytest.mark.parametrize("command", ["filter", "tokenize"])
 def test_a_damaged_row_group_is_dead_lettered_and_the_rest_processed(command, inputs, tmp_path):
     damaged, intact = inputs
@@ -75,10 +67,11 @@ def test_a_damaged_row_group_is_dead_lettered_and_the_rest_processed(command, in
     # The same file under a second pattern is still read once.
     patterns = [damaged, intact, str(tmp_path / "*.parquet")]
     assert main([command, *patterns, "--output", str(output), *flags]) == 0
-    stats = json.loads((output / "stats.json").read_text())
+    step = output / command
+    stats = stats_of(step)
     assert stats["records_read"] == 60 == accounted(stats)
     assert stats["dead_lettered"] == {"corrupt_row_group": 10}
-    letters = dead_letters(output)
+    letters = dead_letters_of(step)
     assert sorted(letter["offset"] for letter in letters) == list(range(10, 20))
     assert {(letter["file"], letter["reason"]) for letter in letters} == {
         (damaged, "corrupt_row_group")

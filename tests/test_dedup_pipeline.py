@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from itertools import combinations
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from corpus.dedup.shingles import document_shingles
 from corpus.pipelines.dedup import LostDocumentsError, check_represented
 from corpus.pipelines.run import run_stage
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
+from tests.step_outputs import side, stats_of
 
 LIVEDOOR = "ja_text/livedoor-news-corpus/text"
 
@@ -132,18 +132,20 @@ def test_signature_verification_precision_and_recall(runs):
 
 def test_one_and_two_workers_write_identical_bytes(runs):
     assert runs["stats"][1] == runs["stats"][2]
-    one = sorted(p for p in (runs["base"] / "w1").rglob("*") if p.is_file())
-    two = sorted(p for p in (runs["base"] / "w2").rglob("*") if p.is_file())
-    names = [p.relative_to(runs["base"] / "w1") for p in one]
-    assert names == [p.relative_to(runs["base"] / "w2") for p in two]
-    assert [str(n) for n in names] == [
-        "documents-00000-of-00001.parquet",
-        "duplicates/duplicates-00000-of-00001.parquet",
-        "signatures/signatures-00000-of-00001.parquet",
-        "stats.json",
+    one = sorted(p for p in runs["base"].glob("w1*/**/*") if p.is_file())
+    two = sorted(p for p in runs["base"].glob("w2*/**/*") if p.is_file())
+    names = [str(p.relative_to(runs["base"])) for p in one]
+    assert [name.replace("w1", "w2") for name in names] == [
+        str(p.relative_to(runs["base"])) for p in two
+    ]
+    assert names == [
+        "w1/documents-00000-of-00001.parquet",
+        "w1.meta/duplicates/duplicates-00000-of-00001.parquet",
+        "w1.meta/signatures/signatures-00000-of-00001.parquet",
+        "w1.meta/stats.json",
     ]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two, strict=True))
-    assert json.loads((runs["base"] / "w1" / "stats.json").read_text()) == runs["stats"][1]
+    assert stats_of(runs["base"] / "w1") == runs["stats"][1]
 
 
 def test_kept_documents_keep_their_input_order_and_content(runs):
@@ -162,7 +164,7 @@ def test_incremental_run_removes_duplicates_of_an_earlier_run(runs):
     second = [write_input(documents[1::2], base / "second" / "documents-00000-of-00001.parquet")]
     exact = {"url": "off", "minhash": {"verify": "exact"}}
     dedup(first, base / "run1", **exact)
-    previous = [str(base / "run1" / "signatures" / "*.parquet")]
+    previous = [str(side(base / "run1") / "signatures" / "*.parquet")]
     stats = dedup(second, base / "run2", previous=previous, **exact)
     kept1, kept2 = kept_rows(base / "run1"), kept_rows(base / "run2")
     # The earlier run's documents are never written again, and no text is kept twice.
@@ -178,7 +180,7 @@ def test_incremental_run_removes_duplicates_of_an_earlier_run(runs):
 
 
 def test_incremental_run_refuses_signatures_of_other_parameters(runs):
-    previous = [str(runs["base"] / "w1" / "signatures" / "*.parquet")]
+    previous = [str(side(runs["base"] / "w1") / "signatures" / "*.parquet")]
     inputs = [str(runs["base"] / "input" / "*.parquet")]
     config = validate(
         {"inputs": inputs, "output": "unused", "dedup": {"previous": previous, "minhash": {"n": 7}}}

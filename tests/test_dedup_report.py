@@ -50,7 +50,7 @@ def report(run: Path) -> dict:
 
 
 def test_removals_per_rule_are_the_audit_tables(run: Path, report: dict) -> None:
-    audit = pq.read_table(run / "news" / "dedup" / "duplicates").to_pylist()
+    audit = pq.read_table(run / "news" / "dedup.meta" / "duplicates").to_pylist()
     [entry] = report["samples"]["duplicates"]
     assert entry["stage"] == "news/dedup"
     assert entry["removed"] == [

@@ -17,6 +17,7 @@ from corpus.dedup.fingerprint import Fingerprinter
 from corpus.dedup.lsh import jaccard
 from corpus.dedup.shingles import document_shingles, without_whitespace
 from corpus.schema import Document, Paragraph
+from tests.step_outputs import side
 
 LIVEDOOR = "ja_text/livedoor-news-corpus/text"
 EDIT_SPACING = 7  # > n = 5: each edit replaces 5 shingles of its own
@@ -143,7 +144,7 @@ def test_members_the_kept_document_does_not_cover_are_deduplicated_again(kept):
 
 
 def test_the_audit_names_the_kept_document_of_every_removal(output, texts, kept):
-    paths = sorted((output / "duplicates").glob("duplicates-*.parquet"))
+    paths = sorted((side(output) / "duplicates").glob("duplicates-*.parquet"))
     assert [p.name for p in paths] == ["duplicates-00000-of-00001.parquet"]
     rows = pq.read_table(paths[0]).to_pylist()
     assert [(r["id"], r["kept_id"], r["rule"]) for r in rows] == [

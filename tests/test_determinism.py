@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from corpus.atomic_files import is_temporary
+from corpus.layout import COMPLETE_FILE
 from corpus.pipelines.output_ownership import (
-    COMPLETE_FILE,
     LOGS_DIR,
     REPORT_HTML,
     REPORT_JSON,
@@ -159,7 +159,7 @@ def test_one_and_two_workers_write_the_same_bytes(runs):
 def test_the_comparison_covers_every_output_and_the_report(runs):
     written = runs[1]
     assert (
-        sorted(path.removesuffix("/_SUCCESS") for path in written if path.endswith("_SUCCESS"))
+        sorted(path.removesuffix(".meta/_SUCCESS") for path in written if path.endswith("_SUCCESS"))
         == STEPS
     )
     assert {
@@ -168,14 +168,16 @@ def test_the_comparison_covers_every_output_and_the_report(runs):
         "report.html",
         "report.md",
         "tokenizer/tokenizer.model",
-        "web/extract/stats.json",
-        "web/filter/removed/reason=HiraganaRatio_low_0.1-ecc730d1/documents-00000-of-00001.parquet",
-        "web/dedup/signatures/signatures-00000-of-00001.parquet",
+        "web/extract/documents-00000-of-00001.parquet",
+        "web/extract.meta/stats.json",
+        "web/filter.meta/removed/reason=HiraganaRatio_low_0.1-ecc730d1/documents-00000-of-00001.parquet",
+        "web/dedup.meta/signatures/signatures-00000-of-00001.parquet",
         "web/tokenize/tokens-00000-of-00001_text_document.bin",
         "web/tokenize/tokens-00000-of-00001_text_document.idx",
-        "web/tokenize/text-00000-of-00001.jsonl.zst",
+        "web/tokenize.meta/tokens/tokens-00000-of-00001.parquet",
+        "web/tokenize.meta/text/text-00000-of-00001.jsonl.zst",
         "encyclopedia/tokenize/manifest.json",
         "blend/data_path.txt",
-        "blend/blend_report.json",
+        "blend.meta/blend_report.json",
     } <= written.keys()
     assert [path for path in written if is_temporary(path)] == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,6 +13,7 @@ from corpus.extract.outcome import Outcome
 from corpus.pipelines.run import run_stage
 from corpus.pipelines.stage_stats import accounted
 from corpus.warc.reader import ReadFailure, read_warc
+from tests.step_outputs import dead_letters_of, side, stats_of
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus/sample/sample.warc.gz"
@@ -99,15 +99,16 @@ def test_documents_match_the_kept_count_and_are_japanese(runs):
     rows = table.to_pylist()
     assert {r["language"] for r in rows} == {"ja"}
     assert all(r["language_score"] >= 0.5 for r in rows)
-    assert all(r["text"] == "\n\n".join(p["text"] for p in r["paragraphs"]) for r in rows)
+    # Each paragraph is a range of the text, separated from the next by a blank line.
+    assert all(
+        r["text"] == "\n\n".join(r["text"][p["start"] : p["stop"]] for p in r["paragraphs"])
+        for r in rows
+    )
     assert len({r["id"] for r in rows}) == len(rows)
 
 
 def test_dead_letters_name_file_offset_and_reason(runs):
-    directory = runs["base"] / "one" / "dead_letters"
-    letters = [
-        json.loads(line) for path in sorted(directory.glob("*.jsonl")) for line in path.open()
-    ]
+    letters = dead_letters_of(runs["base"] / "one")
     assert len(letters) == sum(runs["one"]["dead_lettered"].values())
     assert all(set(letter) == {"file", "offset", "reason", "error"} for letter in letters)
     assert sorted((Path(x["file"]).name, x["offset"], x["reason"]) for x in letters) == [
@@ -120,8 +121,8 @@ def test_dead_letters_name_file_offset_and_reason(runs):
 
 def test_one_and_two_workers_write_identical_bytes(runs):
     assert runs["one"] == runs["two"]
-    one = output_files(runs["base"] / "one")
-    two = output_files(runs["base"] / "two")
+    one = output_files(runs["base"] / "one") | output_files(side(runs["base"] / "one"))
+    two = output_files(runs["base"] / "two") | output_files(side(runs["base"] / "two"))
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
 
@@ -135,10 +136,10 @@ def test_cli_extract_subcommand(tmp_path, capsys):
     output = tmp_path / "docs"
     code = main(["extract", str(SAMPLE), "--output", str(output), "--direct_num_workers=1"])
     assert code == 0
-    stats = json.loads((output / "stats.json").read_text())
+    stats = stats_of(output / "extract")
     printed = capsys.readouterr().out
     assert f"extract: {stats['records_read']} records read" in printed
-    documents = pq.ParquetDataset(sorted(output.glob("documents-*.parquet"))).read()
+    documents = pq.read_table(output / "extract")
     assert stats["outcome"][Outcome.KEPT] == documents.num_rows
 
 
@@ -173,6 +174,6 @@ def test_trafilatura_method_runs_as_a_stage(runs, tmp_path):
         p["path"]
         for r in paragraphs_method.to_pylist()
         for p in r["paragraphs"]
-        if footer in p["text"]
+        if footer in r["text"][p["start"] : p["stop"]]
     ]
     assert kept_footers and all("footer" in path for path in kept_footers)

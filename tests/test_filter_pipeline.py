@@ -17,6 +17,7 @@ from corpus.filters.chain import FilterChain
 from corpus.pipelines.filter import reason_slug
 from corpus.schema import DOCUMENT_SCHEMA, Document
 from tests.conftest import TOKENIZERS, require_shared
+from tests.step_outputs import side, stats_of
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus/sample/sample.warc.gz"
@@ -60,7 +61,7 @@ def test_filter_accounting_matches_the_chain_applied_in_plain_python(run):
     assert all(p.exact_freq for d in extracted for p in d.live_paragraphs)
     chain = FilterChain.from_entries(CHAIN)
     expected = Counter(chain.apply(d).removed_by or "kept" for d in extracted)
-    stats = json.loads((run["out"] / "filter" / "stats.json").read_text())
+    stats = stats_of(run["out"] / "filter")
     assert stats["records_read"] == len(extracted) == sum(stats["outcome"].values())
     assert stats["outcome"] == dict(expected)
     assert {"DocLength(low=50)", "HiraganaRatio(low=0.1)"} <= set(expected)
@@ -70,7 +71,7 @@ def test_filter_accounting_matches_the_chain_applied_in_plain_python(run):
 
 
 def removed_reasons(run: dict) -> Counter:
-    stats = json.loads((run["out"] / "filter" / "stats.json").read_text())
+    stats = stats_of(run["out"] / "filter")
     return Counter({k: v for k, v in stats["outcome"].items() if k != "kept"})
 
 
@@ -87,7 +88,7 @@ def test_reason_slugs_are_hive_safe_deterministic_and_distinct():
 
 
 def test_debug_output_reads_with_pyarrow_hive_partitioning(run):
-    removed = ds.dataset(run["out"] / "filter" / "removed", partitioning="hive").to_table()
+    removed = ds.dataset(side(run["out"] / "filter") / "removed", partitioning="hive").to_table()
     assert Counter(removed.column("removed_by").to_pylist()) == removed_reasons(run)
     assert set(removed.column("reason").to_pylist()) == slugs(run)
     for reason, slug in zip(removed.column("removed_by"), removed.column("reason"), strict=True):
@@ -96,7 +97,7 @@ def test_debug_output_reads_with_pyarrow_hive_partitioning(run):
 
 def test_debug_output_reads_with_duckdb_hive_partitioning(run):
     duckdb = pytest.importorskip("duckdb")
-    files = str(run["out"] / "filter" / "removed" / "*" / "*.parquet")
+    files = str(side(run["out"] / "filter") / "removed" / "*" / "*.parquet")
     rows = duckdb.sql(
         f"SELECT reason, removed_by, count(*) FROM read_parquet('{files}', hive_partitioning=true)"
         " GROUP BY ALL"
@@ -107,7 +108,7 @@ def test_debug_output_reads_with_duckdb_hive_partitioning(run):
 
 def test_debug_output_reads_with_polars_hive_partitioning(run):
     polars = pytest.importorskip("polars")
-    files = str(run["out"] / "filter" / "removed" / "**" / "*.parquet")
+    files = str(side(run["out"] / "filter") / "removed" / "**" / "*.parquet")
     frame = polars.read_parquet(files, hive_partitioning=True)
     assert Counter(frame["removed_by"].to_list()) == removed_reasons(run)
     assert set(frame["reason"].to_list()) == slugs(run)
@@ -118,7 +119,7 @@ def test_debug_output_reads_with_hf_datasets(run, tmp_path):
     datasets = pytest.importorskip("datasets")
     removed = datasets.load_dataset(
         "parquet",
-        data_dir=str(run["out"] / "filter" / "removed"),
+        data_dir=str(side(run["out"] / "filter") / "removed"),
         split="train",
         cache_dir=str(tmp_path / "cache"),
     )
@@ -131,9 +132,9 @@ def test_filter_subcommand_runs_alone_on_the_extract_output(run, tmp_path):
     output = tmp_path / "filtered"
     documents = str(run["out"] / "extract" / "documents-*.parquet")
     assert main(["filter", documents, "--output", str(output), "--direct_num_workers=1"]) == 0
-    stats = json.loads((output / "stats.json").read_text())
+    stats = stats_of(output / "filter")
     assert stats["records_read"] == len(read_documents(run["out"] / "extract"))
-    assert not (output / "removed").exists()  # debug is off by default
+    assert not (side(output / "filter") / "removed").exists()  # debug is off by default
 
 
 def test_a_filter_that_removes_everything_leaves_a_directory_the_next_stage_reads(run, tmp_path):
@@ -155,15 +156,15 @@ def test_a_filter_that_removes_everything_leaves_a_directory_the_next_stage_read
         main(["filter", documents, "--output", str(filtered), "--config", str(config), workers])
         == 0
     )
-    assert json.loads((filtered / "stats.json").read_text())["outcome"] == {
+    assert stats_of(filtered / "filter")["outcome"] == {
         "DocLength(low=1000000000)": len(read_documents(run["out"] / "extract"))
     }
-    [empty] = filtered.glob("documents-*.parquet")
+    [empty] = (filtered / "filter").glob("documents-*.parquet")
     assert empty.name == "documents-00000-of-00001.parquet"
     table = pq.read_table(empty)
     assert table.num_rows == 0 and table.schema.names == DOCUMENT_SCHEMA.names
-    kept = str(filtered / "documents-*.parquet")
+    kept = str(filtered / "filter" / "documents-*.parquet")
     for stage in ("dedup", "tokenize"):
         out = tmp_path / stage
         assert main([stage, kept, "--output", str(out), "--config", str(config), workers]) == 0
-        assert json.loads((out / "stats.json").read_text())["records_read"] == 0
+        assert stats_of(out / stage)["records_read"] == 0

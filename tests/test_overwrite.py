@@ -14,8 +14,8 @@ import yaml
 
 from corpus.cli import main
 from corpus.config import ConfigError
+from corpus.layout import COMPLETE_FILE
 from corpus.pipelines.output_ownership import (
-    COMPLETE_FILE,
     LOGS_DIR,
     RUN_FILE,
     is_owned,
@@ -77,8 +77,10 @@ def test_what_a_run_owns_by_its_run_json():
         "report.html",
         "logs/beam.log",
         "web/extract/documents-00000-of-00001.parquet",
-        "web/extract/.tmp-stats.json",
-        "wiki/read/stats.json",
+        "web/extract.meta/.tmp-stats.json",
+        "web/extract.meta/dead_letters/dead_letters-00000-of-00001.parquet",
+        "wiki/read.meta/stats.json",
+        "wiki/tokenize.meta/tokens/tokens-00000-of-00001.parquet",
         "wiki/tokenize/manifest.json",
         "tokenizer/tokenizer.model",
         "blend/data_path.txt",
@@ -89,7 +91,8 @@ def test_what_a_run_owns_by_its_run_json():
         "data/a.csv",
         "web/notes.txt",
         "web/extract/notes.txt",  # a user's file, even in a step's directory
-        "web/filter/stats.json",  # not a step of this run
+        "web/filter.meta/stats.json",  # not a step of this run
+        "web/extract/stats.json",  # not a name a step writes in its directory
         "blend/other/manifest.json",
         "extract",
     ]
@@ -98,14 +101,19 @@ def test_what_a_run_owns_by_its_run_json():
     single = {"command": "extract", "config": {"inputs": ["x.warc.gz"]}}
     owned = [
         RUN_FILE,
-        COMPLETE_FILE,
-        "stats.json",
-        ".tmp-stats.json",
-        "documents-00003-of-00010.parquet",
-        "dead_letters/dead_letters-00000-of-00001.jsonl",
-        "removed/reason=DocLength_low_50-08a0db4c/documents-00000-of-00001.parquet",
+        f"extract.meta/{COMPLETE_FILE}",
+        "extract.meta/stats.json",
+        "extract.meta/.tmp-stats.json",
+        "extract/documents-00003-of-00010.parquet",
+        "extract.meta/dead_letters/dead_letters-00000-of-00001.parquet",
     ]
-    not_owned = ["crawl.warc.gz", "documents.parquet", "report.html", "data/stats.json"]
+    not_owned = [
+        "crawl.warc.gz",
+        "documents-00000-of-00001.parquet",
+        "report.html",
+        "data/stats.json",
+        "filter.meta/stats.json",
+    ]
     assert [p for p in owned if not is_owned(p, single)] == []
     assert [p for p in not_owned if is_owned(p, single)] == []
     # A run.json that is not the project's claims nothing but itself.
@@ -136,8 +144,8 @@ def test_inputs_and_config_inside_the_output_are_named(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_overwrite_beside_a_users_files_keeps_them(tmp_path, capsys):
-    """A single-stage command writes into its output directly: a user's files there survive
-    --overwrite, an unfinished attempt's clean-up, and a rerun that replaces the results."""
+    """A user's files in a single-stage command's output survive --overwrite, an unfinished
+    attempt's clean-up, and a rerun that replaces the results."""
     output = tmp_path / "docs"
     mine = users_files(output)
     args = ["extract", str(SAMPLE_WARC), "--output", str(output), ONE_WORKER]
@@ -146,11 +154,16 @@ def test_overwrite_beside_a_users_files_keeps_them(tmp_path, capsys):
     assert main([*args, "--overwrite"]) == 0
     assert survives(output, mine)
     written = {p for p in tree(output) if p not in mine}
-    assert {RUN_FILE, COMPLETE_FILE, "stats.json", "documents-00000-of-00001.parquet"} <= written
+    assert {
+        RUN_FILE,
+        f"extract.meta/{COMPLETE_FILE}",
+        "extract.meta/stats.json",
+        "extract/documents-00000-of-00001.parquet",
+    } <= written
     first = results(output)
     # An attempt killed while writing, resumed: only the stage's own leftovers are cleared.
-    (output / COMPLETE_FILE).unlink()
-    (output / "documents-00001-of-00002.parquet").write_bytes(b"PAR1")
+    (output / "extract.meta" / COMPLETE_FILE).unlink()
+    (output / "extract/documents-00001-of-00002.parquet").write_bytes(b"PAR1")
     assert main(args) == 0
     assert survives(output, mine)
     assert results(output) == first
@@ -161,7 +174,8 @@ def test_overwrite_beside_a_users_files_keeps_them(tmp_path, capsys):
     removed = len(written)
     assert re.search(
         rf"output: {output}: --overwrite removes {removed} files an earlier run wrote: "
-        rf".*run\.json.*stats\.json; keeps {len(mine)} files it did not write",
+        rf"extract\.meta/ \(3 files\), extract/ \(1 file\), logs/ \(1 file\), run\.json; "
+        rf"keeps {len(mine)} files it did not write",
         printed,
     )
     assert survives(output, mine)
@@ -169,7 +183,8 @@ def test_overwrite_beside_a_users_files_keeps_them(tmp_path, capsys):
     assert claimed["config"]["extract"]["method"] == "trafilatura"
     again = results(output)
     assert again.keys() == first.keys()
-    assert again["documents-00000-of-00001.parquet"] != first["documents-00000-of-00001.parquet"]
+    shard = "extract/documents-00000-of-00001.parquet"
+    assert again[shard] != first[shard]
 
 
 @pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
@@ -220,18 +235,20 @@ def test_a_rerun_with_overwrite_replaces_its_own_results(tmp_path, capsys):
     assert main(["run", str(config), "--overwrite", ONE_WORKER]) == 0
     assert survives(output, mine)
     first = tree(output)
-    assert {"extract/_SUCCESS", "filter/_SUCCESS", "report.json", RUN_FILE} <= set(first)
+    assert {"extract.meta/_SUCCESS", "filter.meta/_SUCCESS", "report.json", RUN_FILE} <= set(first)
     filter_files = [p for p in first if p.startswith("filter/") and p != "filter/mine.txt"]
+    filter_side = [p for p in first if p.startswith("filter.meta/")]
     capsys.readouterr()
     assert main(["run", str(config), "--set", "stages=[extract]", ONE_WORKER]) == 2
     assert "run.json differs in config.stages" in capsys.readouterr().err
     assert main(["run", str(config), "--set", "stages=[extract]", "--overwrite", ONE_WORKER]) == 0
     printed = capsys.readouterr().err
-    assert f"filter/ ({len(filter_files)} files)" in printed
+    assert f"filter/ ({len(filter_files)} file" in printed
+    assert f"filter.meta/ ({len(filter_side)} files)" in printed
     assert "report.html, report.json, report.md, run.json" in printed
     assert survives(output, mine)
     second = tree(output)
-    assert [p for p in second if p.startswith("filter/")] == ["filter/mine.txt"]
-    assert {"extract/_SUCCESS", "report.json", RUN_FILE} <= set(second)
+    assert [p for p in second if p.startswith("filter")] == ["filter/mine.txt"]
+    assert {"extract.meta/_SUCCESS", "report.json", RUN_FILE} <= set(second)
     report = json.loads((output / "report.json").read_text())
     assert [s["label"] for s in report["funnel"]["stages"]] == ["extract"]

@@ -18,6 +18,7 @@ from corpus.dedup.near_duplicates import near_frequencies
 from corpus.pipelines.paragraph_stats import ParagraphStatistics
 from corpus.pipelines.run import run_stage
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
+from tests.step_outputs import side
 
 pytestmark = pytest.mark.slow
 
@@ -123,14 +124,14 @@ def test_the_stage_attaches_statistics_to_every_live_paragraph(documents, rows, 
         assert [p.text for p in after.paragraphs] == [p.text for p in before.paragraphs]
         for paragraph in after.paragraphs:
             assert (paragraph.exact_freq, paragraph.near_freq) == expected[paragraph.text]
-    table = pq.ParquetDataset(sorted((out / "paragraph_stats").glob("*.parquet"))).read()
+    table = pq.read_table(side(out) / "paragraphs")
     assert sorted(table.to_pylist(), key=lambda r: r["key"]) == rows
 
 
 def test_the_stage_merges_an_earlier_runs_statistics(documents, rows, scratch):
     run_stage_on(documents[:5], scratch / "earlier")
-    earlier = [str(scratch / "earlier" / "paragraph_stats" / "paragraph_stats" / "*.parquet")]
+    earlier = [str(scratch / "earlier" / "paragraph_stats.meta" / "paragraphs" / "*.parquet")]
     run_stage_on(documents[5:], scratch / "later", previous=earlier)
     out = scratch / "later" / "paragraph_stats"
-    table = pq.ParquetDataset(sorted((out / "paragraph_stats").glob("*.parquet"))).read()
+    table = pq.read_table(side(out) / "paragraphs")
     assert sorted(table.to_pylist(), key=lambda r: r["key"]) == rows

@@ -103,11 +103,12 @@ def test_a_running_stage_prints_its_progress(tmp_path, capsys):
     args = ["extract", str(warc), "--output", str(output), "--progress-interval", "0.2"]
     assert main([*args, "--direct_num_workers=2"]) == 0
     printed = capsys.readouterr().err.splitlines()
-    updates = [line for line in printed if line.startswith(f"{output}: ") and "elapsed" in line]
+    step = output / "extract"
+    updates = [line for line in printed if line.startswith(f"{step}: ") and "elapsed" in line]
     assert len(updates) >= 5, printed
     counted_lines = [
         line for line in updates if re.search(r": [\d,]+ records, [\d.]+ [kM]B/1\.6 MB \(", line)
     ]
     assert counted_lines, "\n".join(updates)
     assert "1,640 records, 1.6 MB/1.6 MB (100%)" in counted_lines[-1]
-    assert printed[-1].startswith(f"{output}: 1,640 records read, 380 kept (")
+    assert printed[-1].startswith(f"{step}: 1,640 records read, 380 kept (")

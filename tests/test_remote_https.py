@@ -19,6 +19,7 @@ from corpus.pipelines.stage_stats import accounted
 from corpus.remote.file_systems import check_file_systems
 from corpus.remote.https import HttpError, HttpReader, Retries
 from tests.http_files import DROP_ONCE, DROP_THEN_FAIL, FAIL, NO_RANGES, http_server
+from tests.step_outputs import dead_letters_of, stats_of
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus/sample/sample.warc.gz"
@@ -121,24 +122,16 @@ def documents(directory: Path) -> list[dict]:
     return [{k: v for k, v in row.items() if k != "warc_file"} for row in rows]
 
 
-def dead_letters(directory: Path) -> list[dict]:
-    return [
-        json.loads(line)
-        for path in sorted((directory / "dead_letters").glob("*.jsonl"))
-        for line in path.read_text().splitlines()
-    ]
-
-
 @pytest.mark.slow
 def test_extract_over_http_reads_every_record_despite_a_drop(server, tmp_path):
     url = server.add("/crawl/sample.warc.gz", DATA, DROP_ONCE)
     remote, local = tmp_path / "remote", tmp_path / "local"
     assert main(["extract", url, "--output", str(remote), *FAST_FLAGS]) == 0
     assert main(["extract", str(SAMPLE), "--output", str(local), *FAST_FLAGS]) == 0
-    stats = json.loads((remote / "stats.json").read_text())
-    assert stats == json.loads((local / "stats.json").read_text())
+    stats = stats_of(remote / "extract")
+    assert stats == stats_of(local / "extract")
     assert stats["outcome"]["kept"] > 0
-    assert documents(remote) == documents(local)
+    assert documents(remote / "extract") == documents(local / "extract")
     assert f"bytes={len(DATA) // 2}-" in server.gets("/crawl/sample.warc.gz")
     identity = json.loads((remote / "run.json").read_text())
     # A server gives no modification time or checksum here: size only.
@@ -156,16 +149,16 @@ def test_files_that_cannot_be_read_are_dead_letters_and_the_run_succeeds(server,
     output, alone = tmp_path / "out", tmp_path / "alone"
     assert main(["extract", good, failing, cut, "--output", str(output), *FAST_FLAGS]) == 0
     assert main(["extract", good, "--output", str(alone), *FAST_FLAGS]) == 0
-    stats = json.loads((output / "stats.json").read_text())
+    stats = stats_of(output / "extract")
     assert stats["dead_lettered"] == {"unreadable_file": 2}
     assert stats["records_read"] == accounted(stats)
-    letters = {letter["file"]: letter for letter in dead_letters(output)}
+    letters = {letter["file"]: letter for letter in dead_letters_of(output / "extract")}
     assert letters.keys() == {failing, cut}
     assert letters[failing]["offset"] == -1  # not a byte could be read
     assert "HTTP 503" in letters[failing]["error"]
     assert 0 < letters[cut]["offset"] < len(long) // 2
     # Read: the good file's records, the failing file (once), the cut file's records
     # before the cut and its failure.
-    read_alone = json.loads((alone / "stats.json").read_text())["records_read"]
+    read_alone = stats_of(alone / "extract")["records_read"]
     before_cut = stats["records_read"] - read_alone - 1 - 1
     assert read_alone < before_cut < 30 * read_alone // 2

@@ -24,6 +24,7 @@ from moto.server import ThreadedMotoServer
 from corpus.cli import main
 from corpus.config import ConfigError
 from corpus.remote.file_systems import match_patterns
+from tests.step_outputs import stats_of
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus/sample/sample.warc.gz"
@@ -92,27 +93,27 @@ def rows(tables: list[bytes]) -> list[dict]:
 
 @pytest.mark.slow
 def test_extract_reads_and_writes_s3(s3, tmp_path):
-    output = f"s3://{BUCKET}/runs/extract"
+    output = f"s3://{BUCKET}/runs"
     args = ["--direct_num_workers=1"]
     assert main(["extract", INPUT, "--output", output, *s3.flags, *args]) == 0
     local = tmp_path / "local"
     assert main(["extract", str(SAMPLE), "--output", str(local), *args]) == 0
-    stats = json.loads(read_object(s3, "runs/extract/stats.json"))
-    assert stats == json.loads((local / "stats.json").read_text())
+    stats = json.loads(read_object(s3, "runs/extract.meta/stats.json"))
+    assert stats == stats_of(local / "extract")
     assert stats["outcome"]["kept"] > 0
     shards = [key for key in keys_under(s3, "runs/extract/documents-") if key.endswith(".parquet")]
-    local_shards = sorted(local.glob("documents-*.parquet"))
+    local_shards = sorted((local / "extract").glob("documents-*.parquet"))
     assert len(shards) == len(local_shards) > 0
     written = rows([read_object(s3, key) for key in shards])
     assert written == rows([path.read_bytes() for path in local_shards])
     assert len(written) == stats["outcome"]["kept"]
-    identity = json.loads(read_object(s3, "runs/extract/run.json"))
+    identity = json.loads(read_object(s3, "runs/run.json"))
     [recorded] = identity["inputs"]
     assert isinstance(recorded.pop("modified"), float)
     # S3's ETag of a single-part upload is the MD5 of the object.
     digest = hashlib.md5(SAMPLE.read_bytes()).hexdigest()
     assert recorded == {"path": INPUT, "bytes": SAMPLE.stat().st_size, "checksum": f'"{digest}"'}
-    assert "runs/extract/_SUCCESS" in keys_under(s3, "runs/extract/")
+    assert "runs/extract.meta/_SUCCESS" in keys_under(s3, "runs/extract.meta/")
 
 
 def one_line_error(capsys) -> str:

@@ -22,13 +22,15 @@ from matplotlib import font_manager, get_data_path
 from matplotlib.ft2font import FT2Font
 
 from corpus.cli import main
-from corpus.pipelines.output_ownership import COMPLETE_FILE
+from corpus.layout import COMPLETE_FILE
+from corpus.pipelines.dead_letters import DEAD_LETTER_SCHEMA
 from corpus.report import plots
 from corpus.report.collect import collect
 from corpus.report.html import render_html
 from corpus.report.markdown import render_markdown
 from corpus.report.plots import bar_plot, draws_japanese, japanese_font
 from corpus.report.write import SCHEMA_PATH
+from tests.step_outputs import side, stats_of
 from tests.test_determinism import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,24 +40,13 @@ WEB_STAGES = ["extract", "paragraph_stats", "filter", "dedup"]
 
 
 @pytest.fixture(scope="module")
-def run_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("report") / "sample"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)  # the sample config names its inputs from the repository root
-        code = main(
-            ["run", str(SAMPLE_CONFIG), "--set", f"output={output}", "--direct_num_workers=1"]
-        )
-    assert code == 0
-    return output
+def run_output(quickstart_output: Path) -> Path:
+    return quickstart_output
 
 
 @pytest.fixture(scope="module")
 def report(run_output: Path) -> dict:
     return json.loads((run_output / "report.json").read_text(encoding="utf-8"))
-
-
-def stats_of(run_output: Path, stage: str) -> dict:
-    return json.loads((run_output / stage / "stats.json").read_text())
 
 
 def rows(pattern: str, directory: Path) -> int:
@@ -69,7 +60,10 @@ def read(directory: Path, pattern: str, columns: list[str]) -> pa.Table:
 
 
 def stage_labels(run_output: Path) -> list[str]:
-    return [str(p.parent.relative_to(run_output)) for p in run_output.glob("**/stats.json")]
+    return [
+        str(p.parent.relative_to(run_output)).removesuffix(".meta")
+        for p in run_output.glob("**/stats.json")
+    ]
 
 
 @pytest.mark.slow
@@ -81,7 +75,7 @@ def test_funnel_matches_the_stage_files(run_output: Path, report: dict) -> None:
         f"web/{stage}" for stage in [*WEB_STAGES, "tokenize"]
     ]
     for label in labels:
-        stats = stats_of(run_output, label)
+        stats = stats_of(run_output / label)
         row = funnel[label]
         assert row["records_read"] == stats["records_read"]
         drops = {d["reason"]: d["count"] for d in row["drops"]}
@@ -93,8 +87,12 @@ def test_funnel_matches_the_stage_files(run_output: Path, report: dict) -> None:
     for label in ("web/extract", "web/filter"):
         assert funnel[label]["documents"] == rows("documents-*.parquet", run_output / label)
     for label in ("web/tokenize", "encyclopedia/tokenize"):
-        assert funnel[label]["documents"] == rows("tokens-*.parquet", run_output / label)
-        tokens = read(run_output / label, "tokens-*.parquet", ["num_tokens"]).column(0)
+        assert funnel[label]["documents"] == rows(
+            "tokens-*.parquet", side(run_output / label) / "tokens"
+        )
+        tokens = read(
+            side(run_output / label) / "tokens", "tokens-*.parquet", ["num_tokens"]
+        ).column(0)
         assert funnel[label]["tokens"] == sum(tokens.to_pylist())
     dedup = pq.read_table(next((run_output / "web" / "dedup").glob("documents-*.parquet")))
     assert funnel["web/dedup"]["characters"] == sum(map(len, dedup.column("text").to_pylist()))
@@ -104,11 +102,11 @@ def test_funnel_matches_the_stage_files(run_output: Path, report: dict) -> None:
 
 @pytest.mark.slow
 def test_removed_samples_match_the_debug_output(run_output: Path, report: dict) -> None:
-    removed = ds.dataset(run_output / "web" / "filter" / "removed", partitioning="hive")
+    removed = ds.dataset(side(run_output / "web/filter") / "removed", partitioning="hive")
     reasons = Counter(removed.to_table(columns=["removed_by"]).column(0).to_pylist())
     by_reason = {entry["reason"]: entry for entry in report["samples"]["removed"]}
     assert {reason: entry["removed"] for reason, entry in by_reason.items()} == reasons
-    outcomes = stats_of(run_output, "web/filter")["outcome"]
+    outcomes = stats_of(run_output / "web/filter")["outcome"]
     filter_drops = {k: v for k, v in outcomes.items() if k != "kept"}
     assert reasons == filter_drops
     for entry in by_reason.values():
@@ -129,12 +127,14 @@ def test_sources_and_web_facts(run_output: Path, report: dict) -> None:
     years = Counter(str(d.year) for d in web.column("date").to_pylist())
     undated = Counter({"(none)": encyclopedia.num_rows})
     assert {r["name"]: r["count"] for r in report["web"]["years"]} == years + undated
-    blend = json.loads((run_output / "blend" / "blend_report.json").read_text())
+    blend = json.loads((run_output / "blend.meta" / "blend_report.json").read_text())
     shares = {row["name"]: row for row in blend["sources"]}
     sources = {s["name"]: s for s in report["sources"]}
     assert sorted(sources) == ["encyclopedia", "web"]
     for name, table in (("web", web), ("encyclopedia", encyclopedia)):
-        tokens = read(run_output / name / "tokenize", "tokens-*.parquet", ["num_tokens"]).column(0)
+        tokens = read(
+            side(run_output / name / "tokenize") / "tokens", "tokens-*.parquet", ["num_tokens"]
+        ).column(0)
         assert sources[name]["documents"] == table.num_rows
         assert sources[name]["characters"] == sum(map(len, table.column("text").to_pylist()))
         assert sources[name]["tokens"] == sum(tokens.to_pylist())
@@ -160,7 +160,7 @@ def test_histograms_count_every_document(run_output: Path, report: dict) -> None
     corpus = kept["web/dedup"] + kept["encyclopedia/read"]
     assert histograms["cluster_size"]["series"][0]["total"] == corpus
     paragraph_series = {s["name"]: s["total"] for s in histograms["paragraph_frequency"]["series"]}
-    distinct = stats_of(run_output, "web/paragraph_stats")["paragraphs"]["distinct"]
+    distinct = stats_of(run_output / "web/paragraph_stats")["paragraphs"]["distinct"]
     assert paragraph_series == {"exact": distinct, "near": distinct}
     assert report["not_recorded"] == ["compression rate", "perplexity"]
 
@@ -169,15 +169,14 @@ def test_histograms_count_every_document(run_output: Path, report: dict) -> None
 def test_a_count_that_does_not_add_up_is_flagged(run_output: Path, tmp_path: Path) -> None:
     copy = tmp_path / "run"
     shutil.copytree(run_output, copy)
-    stats = stats_of(copy, "web/filter")
+    stats = stats_of(copy / "web/filter")
     stats["outcome"]["kept"] += 1
     stats["records_read"] += 1
-    (copy / "web" / "filter" / "stats.json").write_text(json.dumps(stats))
+    (side(copy / "web/filter") / "stats.json").write_text(json.dumps(stats))
     # A dead letter that stats.json does not count.
-    letters = copy / "web" / "tokenize" / "dead_letters"
-    letters.mkdir()
     letter = {"file": "x.parquet", "offset": 0, "reason": "lost", "error": ""}
-    (letters / "dead_letters-00000-of-00001.jsonl").write_text(json.dumps(letter) + "\n")
+    letters = side(copy / "web/tokenize") / "dead_letters" / "dead_letters-00000-of-00001.parquet"
+    pq.write_table(pa.Table.from_pylist([letter], schema=DEAD_LETTER_SCHEMA), letters)
     funnel = collect(str(copy))["funnel"]
     assert not funnel["consistent"]
     failed = sorted(check["name"] for check in funnel["checks"] if not check["ok"])
@@ -304,7 +303,10 @@ def test_provenance_is_the_runs(run_output: Path, report: dict) -> None:
     steps = {step["step"]: step for step in provenance["steps"]}
     assert sorted(steps) == STEPS
     for name, step in steps.items():
-        assert step == {"step": name, **json.loads((run_output / name / COMPLETE_FILE).read_text())}
+        assert step == {
+            "step": name,
+            **json.loads((side(run_output / name) / COMPLETE_FILE).read_text()),
+        }
         assert step["seconds"] >= 0 and step["started"] <= step["finished"]
     started = [step["started"] for step in provenance["steps"]]
     assert started == sorted(started)  # in the order the steps ran

@@ -24,8 +24,9 @@ import zstandard
 from corpus.atomic_files import is_temporary
 from corpus.cli import main
 from corpus.config import ConfigError, RunConfig, validate
+from corpus.layout import COMPLETE_FILE
 from corpus.pipelines.input_fingerprints import local_fingerprint
-from corpus.pipelines.output_ownership import COMPLETE_FILE, RUN_FILE
+from corpus.pipelines.output_ownership import RUN_FILE
 from corpus.pipelines.run import run
 from corpus.tokenize.megatron import read_indexed_dataset
 from corpus.tokenize.tokenizer import Tokenizer, read_model
@@ -146,7 +147,10 @@ def killed(request, tmp_path_factory, reference) -> dict:
         kill_when_writing(process, output / request.param)
     at_kill = {
         "broken": broken_files(output),
-        "complete": sorted(str(p.parent.relative_to(output)) for p in output.rglob(COMPLETE_FILE)),
+        "complete": sorted(
+            str(p.parent.relative_to(output)).removesuffix(".meta")
+            for p in output.rglob(COMPLETE_FILE)
+        ),
     }
     # The killed run left its lock: its pid is gone, which the restart is told to accept.
     printed = run_to_end([*command, "--take-over-lock"], log.with_suffix(".restart.log"))
@@ -266,19 +270,19 @@ def test_a_stage_command_resumes_its_own_output(tmp_path, capsys):
     written = output_digests(output)
     assert {
         RUN_FILE,
-        COMPLETE_FILE,
-        "stats.json",
-        "documents-00000-of-00001.parquet",
+        f"extract.meta/{COMPLETE_FILE}",
+        "extract.meta/stats.json",
+        "extract/documents-00000-of-00001.parquet",
     } <= written.keys()
     # An attempt killed while writing: no completion mark, a stray shard, a temporary file.
-    (output / COMPLETE_FILE).unlink()
-    (output / "documents-00001-of-00002.parquet").write_bytes(b"PAR1")
-    (output / ".tmp-stats.json").write_text("{")
+    (output / "extract.meta" / COMPLETE_FILE).unlink()
+    (output / "extract/documents-00001-of-00002.parquet").write_bytes(b"PAR1")
+    (output / "extract.meta/.tmp-stats.json").write_text("{")
     assert main(args) == 0
     assert output_digests(output) == written
     capsys.readouterr()
     assert main(args) == 0
-    assert f"{output}: complete, kept" in capsys.readouterr().err
+    assert f"{output}/extract: complete, kept" in capsys.readouterr().err
     assert main([*args, "--set", "extract.method=trafilatura"]) == 2
     assert "run.json differs in config.extract" in capsys.readouterr().err
     assert output_digests(output) == written

@@ -17,7 +17,8 @@ import pytest
 
 from corpus.cli import main
 from corpus.config import ConfigError
-from corpus.pipelines.output_ownership import COMPLETE_FILE, RUN_FILE
+from corpus.layout import COMPLETE_FILE
+from corpus.pipelines.output_ownership import RUN_FILE
 from corpus.pipelines.run_lock import (
     LOCK_FILE,
     acquire,
@@ -138,7 +139,7 @@ def test_a_dead_holders_lock_is_reported_then_taken_over_when_asked(tmp_path, ca
     assert main(extract_args(output, "--take-over-lock")) == 0
     printed = capsys.readouterr().err
     assert f"output: {output}: taking over the lock of {held['owner']}@" in printed
-    assert (output / COMPLETE_FILE).exists() and (output / RUN_FILE).exists()
+    assert (output / "extract.meta" / COMPLETE_FILE).exists() and (output / RUN_FILE).exists()
     assert not (output / LOCK_FILE).exists()
 
 
@@ -162,9 +163,9 @@ def test_two_concurrent_runs_into_one_output(tmp_path, capsys):
     assert f", pid {first.pid}, since " in message
     _, errors = first.communicate(timeout=300)
     assert first.returncode == 0, errors.decode()
-    assert (output / COMPLETE_FILE).exists()
+    assert (output / "extract.meta" / COMPLETE_FILE).exists()
     assert not (output / LOCK_FILE).exists()
     assert not [p for p in output.rglob(".tmp-*")]
     # The first run's output is whole: the same command now finds it complete.
     assert main(extract_args(output)) == 0
-    assert f"{output}: complete, kept" in capsys.readouterr().err
+    assert f"{output}/extract: complete, kept" in capsys.readouterr().err

@@ -79,7 +79,7 @@ def test_the_quickstart_runs_both_sources_into_a_blend(tmp_path, monkeypatch, ca
     assert "encyclopedia/read: 8 records read, 8 kept" in printed
     assert "blend: " in printed
     for stage in ("extract", "paragraph_stats", "filter", "dedup", "tokenize"):
-        assert (out / "web" / stage / "stats.json").exists()
+        assert (out / "web" / f"{stage}.meta" / "stats.json").exists()
     assert (out / "encyclopedia/read/documents-00000-of-00001.parquet").exists()
     # One tokenizer, trained once on both sources, tokenized both.
     model = out / "tokenizer/tokenizer.model"
@@ -87,7 +87,7 @@ def test_the_quickstart_runs_both_sources_into_a_blend(tmp_path, monkeypatch, ca
                  ("web", "encyclopedia")]  # fmt: skip
     assert {m["tokenizer"]["model"] for m in manifests} == {str(model)}
     assert len({m["tokenizer"]["sha256"] for m in manifests}) == 1
-    report = json.loads((out / "blend/blend_report.json").read_text())
+    report = json.loads((out / "blend.meta/blend_report.json").read_text())
     rows = {row["name"]: row for row in report["sources"]}
     assert rows["web"]["rate"] < 1 < rows["encyclopedia"]["rate"] < 4
     prefixes, weights = get_blend_from_list((out / "blend/data_path.txt").read_text().split())

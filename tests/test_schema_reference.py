@@ -1,8 +1,20 @@
 """docs/schema.md is generated from the document schema and kept current."""
 
+import re
 from pathlib import Path
 
-from corpus.schema import DOCUMENT_COLUMNS, DOCUMENT_SCHEMA, PARAGRAPH_COLUMNS, PARAGRAPH_TYPE
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from test_schema import MIXED
+
+from corpus.schema import (
+    DOCUMENT_COLUMNS,
+    DOCUMENT_SCHEMA,
+    PARAGRAPH_COLUMNS,
+    PARAGRAPH_TYPE,
+    Document,
+)
 from corpus.schema_reference import COMMAND, reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,3 +37,25 @@ def test_the_reference_states_type_and_nullability():
     assert "| `id` | string | no |" in text
     assert "| `paragraphs` | list of paragraph | no |" in text
     assert "| `exact_freq` | int64 | yes |" in text
+
+
+def test_the_reference_examples_give_every_paragraph_text(tmp_path, monkeypatch):
+    """The pyarrow, pandas, DuckDB and Polars examples, run on a stage's file."""
+    directory = tmp_path / "out/web/filter"
+    directory.mkdir(parents=True)
+    table = pa.Table.from_pylist(
+        [Document(id="d", paragraphs=MIXED).to_row()], schema=DOCUMENT_SCHEMA
+    )
+    pq.write_table(table, directory / "documents-00000-of-00001.parquet")
+    monkeypatch.chdir(tmp_path)
+    wanted = [p.text for p in MIXED]
+    blocks = re.findall(r"```(python|sql)\n(.*?)```", reference(), re.DOTALL)
+    assert [language for language, _ in blocks] == ["python", "sql", "python"]
+    python = {}
+    exec(blocks[0][1], python)
+    assert python["texts"] == wanted
+    assert python["df"]["paragraph_texts"].tolist() == [wanted]
+    assert [text for _, text in duckdb.sql(blocks[1][1]).fetchall()] == wanted
+    polars = {}
+    exec(blocks[2][1], polars)
+    assert polars["paragraphs"]["paragraph"].to_list() == wanted

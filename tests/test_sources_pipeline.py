@@ -4,7 +4,6 @@ letters, each file read once, the same bytes whatever the number of workers."""
 from __future__ import annotations
 
 import gzip
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from corpus.pipelines.stage_stats import WriteStageStats, accounted
 from corpus.schema import Document
 from corpus.sources import make_reader
 from corpus.sources.records import Unreadable
+from tests.step_outputs import dead_letters_of, side, stats_of
 from tests.test_sources_jsonl import CONTENT
 from tests.test_sources_parquet import damaged_parquet
 from tests.test_sources_wikipedia import DUMP
@@ -36,7 +36,7 @@ def read_source(reader: str, patterns: list[str], options: dict, out: Path, work
     _ = read.dead_letters | "WriteDeadLetters" >> WriteDeadLetters(str(out))
     _ = read.tallies | "WriteStats" >> WriteStageStats(str(out))
     pipeline.run().wait_until_finish()
-    return json.loads((out / "stats.json").read_text())
+    return stats_of(out)
 
 
 def output_files(directory: Path) -> dict[str, bytes]:
@@ -86,11 +86,7 @@ def test_documents_and_dead_letters_are_written(jsonl_runs):
     table = pq.read_table(out / "documents-00000-of-00001.parquet")
     assert sorted(table.column("id").to_pylist()) == ["7", "7", "a", "a"]
     assert set(table.column("source").to_pylist()) == {"dolma"}
-    letters = [
-        json.loads(line)
-        for path in sorted((out / "dead_letters").glob("*.jsonl"))
-        for line in path.read_text().splitlines()
-    ]
+    letters = dead_letters_of(out)
     assert len(letters) == 2 * 9
     assert {(letter["offset"], letter["reason"]) for letter in letters} == {
         (2, "invalid_json"),
@@ -109,14 +105,16 @@ def test_documents_and_dead_letters_are_written(jsonl_runs):
 def test_the_same_bytes_with_one_or_two_workers(jsonl_runs):
     base = jsonl_runs["base"]
     assert output_files(base / "one") == output_files(base / "two")
+    assert output_files(side(base / "one")) == output_files(side(base / "two"))
 
 
 def test_a_wikipedia_dump(fixtures, tmp_path: Path):
-    stats = read_source("wikipedia", [str(fixtures / DUMP)], {}, tmp_path, workers=1)
+    out = tmp_path / "read"
+    stats = read_source("wikipedia", [str(fixtures / DUMP)], {}, out, workers=1)
     assert stats["outcome"] == {"kept": 189, "namespace": 34, "redirect": 15}
     assert stats["dead_lettered"] == {"truncated_file": 1}
     assert stats["records_read"] == 189 + 34 + 15 + 1
-    table = pq.read_table(tmp_path / "documents-00000-of-00001.parquet", columns=["id", "source"])
+    table = pq.read_table(out / "documents-00000-of-00001.parquet", columns=["id", "source"])
     assert table.num_rows == 189 and set(table.column("source").to_pylist()) == {"jawiki"}
 
 
@@ -134,8 +132,7 @@ def test_a_damaged_parquet_file_beside_an_intact_one(tmp_path: Path):
     ids = pq.read_table(out / "documents-00000-of-00001.parquet").column("id").to_pylist()
     expected = [f"a{n}" for n in [*range(10), *range(20, 30)]] + [f"b{n}" for n in range(30)]
     assert sorted(ids) == sorted(expected)
-    (letters,) = list((out / "dead_letters").glob("*.jsonl"))
-    (letter,) = [json.loads(line) for line in letters.read_text().splitlines()]
+    (letter,) = dead_letters_of(out)
     where = (letter["file"], letter["offset"], letter["reason"])
     assert where == (damaged, 10, "corrupt_row_group")
     assert letter["error"].startswith("row group 1: 10 rows lost: OSError(")

@@ -35,9 +35,9 @@ def write_blend_report(output, shortfall: int) -> None:
         {"name": "wiki", "shortfall_tokens": shortfall},
     ]
     warnings = [f"source wiki: its target of 60 tokens ... {shortfall} short"] if shortfall else []
-    (output / "blend").mkdir(parents=True)
+    (output / "blend.meta").mkdir(parents=True)
     report = {"sources": rows, "warnings": warnings}
-    (output / "blend" / "blend_report.json").write_text(json.dumps(report))
+    (output / "blend.meta" / "blend_report.json").write_text(json.dumps(report))
 
 
 def test_a_step_line_names_its_largest_drops():
@@ -107,7 +107,7 @@ def test_dead_letters_unbalanced_steps_and_the_reports_checks(tmp_path):
     }
     summary = summarise(config, steps, with_report=True, notes=["no Japanese font"])
     assert summary.warnings == [
-        "extract: 3 records dead-lettered (corrupt_gzip 3), kept in its dead_letters/",
+        "extract: 3 records dead-lettered (corrupt_gzip 3), kept in extract.meta/dead_letters/",
         "filter: 5 records read but 4 kept, dropped or dead-lettered",
         "no Japanese font",
     ]

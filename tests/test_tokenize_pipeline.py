@@ -22,6 +22,7 @@ from corpus.tokenize.megatron import read_indexed_dataset
 from corpus.tokenize.token_shards import order_key
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 from tests.conftest import TOKENIZERS, require_shared
+from tests.step_outputs import side, stats_of
 
 LLM_JP_MODEL = TOKENIZERS / "llm-jp-v3.0b1/llm-jp-tokenizer-100k.ver3.0b1.model"
 LIVEDOOR = "ja_text/livedoor-news-corpus/text"
@@ -54,7 +55,11 @@ def tokenize(inputs: list[str], out: Path, workers: int, **tokenize_config) -> d
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +86,7 @@ def runs(fixtures: Path, tmp_path_factory) -> dict:
 def test_one_and_two_workers_write_the_same_bytes(runs: dict) -> None:
     one, two = files(runs["base"] / "w1"), files(runs["base"] / "w2")
     assert one == two
+    assert files(side(runs["base"] / "w1")) == files(side(runs["base"] / "w2"))
     assert runs["stats"][1] == runs["stats"][2]
 
 
@@ -104,6 +110,9 @@ def test_shards_hold_every_document_exactly_in_every_format(runs: dict) -> None:
     count = len(manifest["shards"])
     assert count == -(-total // 30_000) == 5  # ceil: shards of about 30,000 tokens
     seen = []
+    # The Megatron files beside the manifest, the Parquet table and the texts in the side
+    # directory.
+    place = {".parquet": side(directory) / "tokens", ".zst": side(directory) / "text"}
     for shard in manifest["shards"]:
         stem = f"tokens-{shard['index']:05d}-of-{count:05d}"
         names = [f["name"] for f in shard["files"]]
@@ -114,10 +123,11 @@ def test_shards_hold_every_document_exactly_in_every_format(runs: dict) -> None:
             f"text-{shard['index']:05d}-of-{count:05d}.jsonl.zst",
         ]
         for written in shard["files"]:
-            data = (directory / written["name"]).read_bytes()
+            where = place.get(Path(written["name"]).suffix, directory)
+            data = (where / written["name"]).read_bytes()
             assert written["bytes"] == len(data)
             assert written["sha256"] == hashlib.sha256(data).hexdigest()
-        rows = pq.read_table(directory / f"{stem}.parquet").to_pylist()
+        rows = pq.read_table(place[".parquet"] / f"{stem}.parquet").to_pylist()
         ids = [row["id"] for row in rows]
         sequences = [row["input_ids"] for row in rows]
         assert sequences == [expected[i].tolist() for i in ids]
@@ -143,7 +153,7 @@ def test_shards_hold_every_document_exactly_in_every_format(runs: dict) -> None:
 
 
 def test_without_a_model_one_is_trained_from_the_input_and_recorded(runs: dict) -> None:
-    directory = runs["base"] / "trained"
+    directory = runs["base"] / "trained" / "tokenize"
     manifest = json.loads((directory / "manifest.json").read_text())
     model = (directory / "tokenizer.model").read_bytes()
     tokenizer = Tokenizer(model)
@@ -155,7 +165,7 @@ def test_without_a_model_one_is_trained_from_the_input_and_recorded(runs: dict) 
     stem = "tokens-00000-of-00001"
     dataset = IndexedDataset(str(directory / f"{stem}_text_document"))
     assert dataset.index.dtype == np.uint16
-    rows = pq.read_table(directory / f"{stem}.parquet").to_pylist()
+    rows = pq.read_table(side(directory) / "tokens" / f"{stem}.parquet").to_pylist()
     by_id = {d.id: d for d in runs["documents"]}
     # order: keep puts documents in key order; every one decodes back to its text.
     keys = [document_key(by_id[row["id"]]) for row in rows]
@@ -163,7 +173,7 @@ def test_without_a_model_one_is_trained_from_the_input_and_recorded(runs: dict) 
     assert [tokenizer.decode(dataset[i]) for i in range(len(dataset))] == [
         by_id[row["id"]].text for row in rows
     ]
-    stats = json.loads((directory / "stats.json").read_text())
+    stats = stats_of(directory)
     assert stats["outcome"] == {"kept": 203, "empty": 1}
 
 
@@ -178,7 +188,7 @@ def test_train_tokenizer_command_matches_the_stage_training(runs: dict, capsys) 
     args = ["train-tokenizer", *runs["inputs"], "--output", str(output), *settings]
     assert main([*args, "--direct_num_workers=1"]) == 0
     model = output.read_bytes()
-    assert model == (runs["base"] / "trained" / "tokenizer.model").read_bytes()
+    assert model == (runs["base"] / "trained" / "tokenize" / "tokenizer.model").read_bytes()
     assert f"sha256 {hashlib.sha256(model).hexdigest()}" in capsys.readouterr().out
     assert main([*args, "--direct_num_workers=1"]) == 2  # refuses to overwrite
     assert "exists; pass --overwrite" in capsys.readouterr().err

@@ -104,33 +104,26 @@ def test_shard_reads_back_exactly_through_ours_megatron_core_and_pyarrow(
     tmp_path: Path, llm_jp: Tokenizer, articles: dict[str, str]
 ) -> None:
     documents = tokenized(llm_jp, articles)
-    record = write_token_shard(documents, str(tmp_path), 2, 5, token_dtype(llm_jp.vocab_size))
+    directory = tmp_path / "tokenize"
+    record = write_token_shard(documents, str(directory), 2, 5, token_dtype(llm_jp.vocab_size))
     prefix = megatron_prefix(2, 5)
     assert prefix == "tokens-00002-of-00005_text_document"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "tokens-00002-of-00005.parquet",
-        f"{prefix}.bin",
-        f"{prefix}.idx",
-    ]
+    assert sorted(p.name for p in directory.iterdir()) == [f"{prefix}.bin", f"{prefix}.idx"]
+    table_path = tmp_path / "tokenize.meta" / "tokens" / "tokens-00002-of-00005.parquet"
+    assert sorted(tmp_path.glob("tokenize.meta/**/*.*")) == [table_path]
     expected = [d.input_ids.tolist() for d in documents]
-    assert [s.tolist() for s in read_indexed_dataset(str(tmp_path / prefix))] == expected
+    assert [s.tolist() for s in read_indexed_dataset(str(directory / prefix))] == expected
 
-    dataset = IndexedDataset(str(tmp_path / prefix))
+    dataset = IndexedDataset(str(directory / prefix))
     assert len(dataset) == len(documents) == 41
     assert dataset.index.dtype == np.int32
     assert [dataset[i].tolist() for i in range(len(dataset))] == expected
     assert dataset.document_indices.tolist() == list(range(42))
     assert dataset.sequence_lengths.tolist() == [len(ids) for ids in expected]
 
-    table = pq.read_table(tmp_path / "tokens-00002-of-00005.parquet")
+    table = pq.read_table(table_path)
     assert str(table.schema.field("input_ids").type) == "list<element: int32 not null>"
-    assert (
-        pq.ParquetFile(tmp_path / "tokens-00002-of-00005.parquet")
-        .metadata.row_group(0)
-        .column(3)
-        .compression
-        == "ZSTD"
-    )
+    assert pq.ParquetFile(table_path).metadata.row_group(0).column(3).compression == "ZSTD"
     rows = table.to_pylist()
     assert [r["id"] for r in rows] == list(articles)
     assert [r["input_ids"] for r in rows] == expected
@@ -140,9 +133,10 @@ def test_shard_reads_back_exactly_through_ours_megatron_core_and_pyarrow(
 
     assert (record.index, record.documents) == (2, 41)
     assert record.tokens == sum(len(ids) for ids in expected)
-    assert (tmp_path / f"{prefix}.bin").stat().st_size == record.tokens * 4
+    assert (directory / f"{prefix}.bin").stat().st_size == record.tokens * 4
     for written in record.files:
-        data = (tmp_path / written.name).read_bytes()
+        place = table_path.parent if written.name.endswith(".parquet") else directory
+        data = (place / written.name).read_bytes()
         assert (written.bytes, written.sha256) == (len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -164,7 +158,8 @@ def test_small_vocabulary_is_uint16_and_text_jsonl_is_megatrons_input(
         record = write_token_shard(documents, str(directory), 0, 1, dtype, text_jsonl=extension)
         name = f"text-00000-of-00001.{extension}"
         assert record.files[-1].name == name
-        lines = decompress((directory / name).read_bytes()).decode("utf-8").splitlines()
+        text_file = tmp_path / f"{extension}.meta" / "text" / name
+        lines = decompress(text_file.read_bytes()).decode("utf-8").splitlines()
         assert [json.loads(line) for line in lines] == texts
     prefix = str(tmp_path / "jsonl" / megatron_prefix(0, 1))
     assert IndexedDataset(prefix).index.dtype == np.uint16
@@ -174,7 +169,7 @@ def test_small_vocabulary_is_uint16_and_text_jsonl_is_megatrons_input(
     sequences = read_indexed_dataset(prefix)
     assert [s.tolist() for s in sequences] == [d.input_ids.tolist() for d in documents]
     # gzip without a file name (flags 0) or a time (0) in its header: reproducible bytes.
-    header = (tmp_path / "jsonl.gz" / "text-00000-of-00001.jsonl.gz").read_bytes()[:8]
+    header = (tmp_path / "jsonl.gz.meta/text/text-00000-of-00001.jsonl.gz").read_bytes()[:8]
     assert header == b"\x1f\x8b\x08\x00\x00\x00\x00\x00"
 
 
@@ -182,7 +177,7 @@ def test_parquet_table_uncompressed_or_off(tmp_path: Path, llm_jp: Tokenizer, ar
     documents = tokenized(llm_jp, articles)
     dtype = token_dtype(llm_jp.vocab_size)
     plain = write_token_shard(documents, str(tmp_path / "plain"), 0, 1, dtype, "uncompressed")
-    path = tmp_path / "plain" / "tokens-00000-of-00001.parquet"
+    path = tmp_path / "plain.meta" / "tokens" / "tokens-00000-of-00001.parquet"
     metadata = pq.ParquetFile(path).metadata
     assert metadata.row_group(0).column(3).compression == "UNCOMPRESSED"
     rows = pq.read_table(path).to_pylist()
@@ -191,6 +186,7 @@ def test_parquet_table_uncompressed_or_off(tmp_path: Path, llm_jp: Tokenizer, ar
     assert [f.name for f in off.files] == [f.name for f in plain.files[:2]]
     assert off.files == plain.files[:2]  # the Megatron files do not depend on the Parquet
     assert sorted(p.name for p in (tmp_path / "off").iterdir()) == [f.name for f in off.files]
+    assert not (tmp_path / "off.meta").exists()
 
 
 def test_atomic_write_leaves_only_the_final_file(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.cli import main
+from corpus.layout import COMPLETE_FILE
 from corpus.pipelines import run_lock
-from corpus.pipelines.output_ownership import COMPLETE_FILE
 from corpus.pipelines.run_lock import LOCK_FILE
 from corpus.pipelines.write_errors import WriteFailure, resume_hint, write_failure
 
@@ -103,7 +103,8 @@ def test_a_full_disk_while_the_stage_writes(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(FileSystems, "create", staticmethod(full_for_documents))
     assert main(extract_args(output)) == 2
     assert last_line(capsys) == (
-        f"corpus: output: cannot write {output}/.tmp-documents-00000-of-00001.parquet: No space "
+        f"corpus: output: cannot write {output}/extract/.tmp-documents-00000-of-00001.parquet: "
+        "No space "
         "left on device (Errno 28, ENOSPC); once it can be written, the same command starts "
         "the run again"
     )
@@ -111,14 +112,15 @@ def test_a_full_disk_while_the_stage_writes(tmp_path, capsys, monkeypatch):
     # Space again: the same command runs the stage to its end.
     monkeypatch.setattr(FileSystems, "create", staticmethod(create))
     assert main(extract_args(output)) == 0
-    assert (output / COMPLETE_FILE).exists()
+    assert (output / "extract.meta" / COMPLETE_FILE).exists()
 
 
 def test_the_hint_names_the_complete_steps(tmp_path):
     for seconds, step in enumerate(("web/extract", "web/filter")):
-        (tmp_path / step).mkdir(parents=True)
-        (tmp_path / step / COMPLETE_FILE).write_text("{}")
-        os.utime(tmp_path / step / COMPLETE_FILE, (1_700_000_000 + seconds,) * 2)
+        mark = tmp_path / f"{step}.meta" / COMPLETE_FILE
+        mark.parent.mkdir(parents=True)
+        mark.write_text("{}")
+        os.utime(mark, (1_700_000_000 + seconds,) * 2)
     assert resume_hint(str(tmp_path)) == (
         f"complete in {tmp_path}: web/extract, web/filter; once it can be written, the same "
         "command resumes from there, keeping them"

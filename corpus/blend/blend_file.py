@@ -7,6 +7,9 @@ duplicate source or targets that do not add up raise `ConfigError` naming the ke
 total_tokens: 1_000_000_000   # optional; required when a source gives a share
 max_repeats: 4                # default cap on how often a source may be repeated
 seed: 0                       # seeds the document hash that picks subsamples
+valid_fraction: 0.001         # optional held-out splits, by the same hash (default 0)
+test_fraction: 0.001
+paths: relative               # prefixes in the Megatron files (default absolute)
 sources:
   - {name: ja_wikipedia, tokens: 100_000_000, max_repeats: 8}
   - {name: ja_cc, share: 0.9}
@@ -16,16 +19,31 @@ sources:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from corpus.config import ConfigError
 
+PathMode = Literal["absolute", "relative"]
+"""How the Megatron argument files name local shards."""
+
 # Rounding slack when shares that should add up to a whole are written as decimals.
 _SHARE_TOLERANCE = 1e-6
+
+
+def round_to_total(exact: Sequence[Fraction], total: int) -> list[int]:
+    """`exact` values that add up to `total`, as integers that still do: each rounded down,
+    then the shortfall one apiece to the largest remainders (ties to the earlier value)."""
+    floors = [math.floor(value) for value in exact]
+    order = sorted(range(len(exact)), key=lambda i: -(exact[i] - floors[i]))
+    for index in order[: total - sum(floors)]:
+        floors[index] += 1
+    return floors
 
 
 class BlendSource(BaseModel):
@@ -66,7 +84,21 @@ class BlendFile(BaseModel):
     almost as well as new ones (Muennighoff et al. 2023, "Scaling Data-Constrained
     Language Models"); a target that needs more is cut to the cap, with a warning."""
     seed: int = Field(0, ge=0, lt=2**64)
-    """Seeds the hash of document ids that decides which documents a subsample takes."""
+    """Seeds the hash of document ids that decides which documents a subsample takes (and
+    which are held out for `valid_fraction` and `test_fraction`)."""
+    valid_fraction: float = Field(0.0, ge=0.0, lt=1.0)
+    """Fraction of each blend source's documents held out as the validation split, chosen
+    by the same hash: written as their own Megatron shards (`blend/valid/SOURCE/`), never
+    used for training, and listed in `valid_data_path.txt` and under `"valid"` in
+    `per_split_data_args.json`. 0: no validation split."""
+    test_fraction: float = Field(0.0, ge=0.0, lt=1.0)
+    """Fraction held out as the test split, as `valid_fraction` (`blend/test/SOURCE/`,
+    `test_data_path.txt`, `"test"`). 0: no test split."""
+    paths: PathMode = "absolute"
+    """How `data_path.txt`, the split files and `per_split_data_args.json` name the shards:
+    `absolute` local paths (Megatron finds them from any directory), or `relative` to the
+    directory holding those files (OUTPUT/blend/, which can then be moved or copied whole;
+    start Megatron there). Remote (gs://, s3://) prefixes are written as they are."""
 
     @model_validator(mode="after")
     def _consistent(self) -> BlendFile:
@@ -74,6 +106,18 @@ class BlendFile(BaseModel):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"sources named more than once: {', '.join(duplicates)}")
+        held_out = self.valid_fraction + self.test_fraction
+        if held_out >= 1:
+            raise ValueError(
+                f"valid_fraction + test_fraction is {held_out:g}: the held-out splits must "
+                "leave documents to train on (their sum below 1)"
+            )
+        for split, fraction in (("valid", self.valid_fraction), ("test", self.test_fraction)):
+            if fraction and split in names:
+                raise ValueError(
+                    f"source {split}: with {split}_fraction the held-out shards are written "
+                    f"to blend/{split}/; rename the source"
+                )
         self.targets()
         return self
 
@@ -102,12 +146,8 @@ class BlendFile(BaseModel):
                 f"the shares add up to {shares:g}; with {absolute:,} tokens given absolutely "
                 f"they must add up to {wanted:g} of total_tokens"
             )
-        exact = {s.name: Fraction(s.share) * rest / Fraction(shares) for s in by_share}
-        floors = {name: math.floor(value) for name, value in exact.items()}
-        order = sorted(exact, key=lambda name: -(exact[name] - floors[name]))
-        for name in order[: rest - sum(floors.values())]:
-            floors[name] += 1
-        targets.update(floors)
+        exact = [Fraction(s.share) * rest / Fraction(shares) for s in by_share]
+        targets.update(zip((s.name for s in by_share), round_to_total(exact, rest), strict=True))
         return {s.name: targets[s.name] for s in self.sources}
 
     def cap(self, name: str) -> float:

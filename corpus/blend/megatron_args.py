@@ -11,12 +11,21 @@ Megatron reads each shard about once.
 Megatron-LM's `get_blend_and_blend_per_split` (megatron/training/utils.py) reads all
 three keys, splits a string value on whitespace, and passes each list to
 `get_blend_from_list`; a `null` split has no data (the dataset config logs it and skips it).
+The held-out splits' own files (`valid_data_path.txt`, `test_data_path.txt`) are the same
+words for `--valid-data-path $(cat ...)` and `--test-data-path $(cat ...)`.
+
+A held-out split mixes its sources as training does: a source's held-out shards together
+weigh its training tokens (`held_out_weights`). Validation loss then estimates the loss
+of the training mixture, whatever share of each source's documents was held out, rather
+than of the sources' natural sizes (where one large web source would drown the others).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
+from corpus.blend.blend_file import round_to_total
 from corpus.blend.selection import BlendSelection
 
 WeightedPrefix = tuple[int, str]
@@ -33,6 +42,17 @@ def weighted_prefixes(
         for source in selection.sources
         if source.achieved_tokens
     ]
+
+
+def held_out_weights(train_tokens: int, shard_tokens: Sequence[int]) -> list[int]:
+    """The weights of a source's held-out shards (their tokens `shard_tokens`): the
+    source's `train_tokens` shared in proportion to the shards' tokens, as integers that
+    add up to it (a shard may get 0 when `train_tokens` is smaller than the shards)."""
+    held_out = sum(shard_tokens)
+    if not held_out:
+        return [0] * len(shard_tokens)
+    exact = [Fraction(train_tokens * tokens, held_out) for tokens in shard_tokens]
+    return round_to_total(exact, train_tokens)
 
 
 def blend_words(entries: Sequence[WeightedPrefix]) -> list[str]:

@@ -9,12 +9,16 @@ import posixpath
 from collections.abc import Sequence
 
 from corpus.atomic_files import write_text
+from corpus.blend.blend_file import PathMode
 from corpus.blend.megatron_args import WeightedPrefix, data_path_text, per_split_data_args
 from corpus.blend.report import report_dict, report_markdown
 from corpus.blend.selection import BlendSelection
+from corpus.blend.splits import TEST, TRAIN, VALID
 from corpus.model_files import is_local
 
 DATA_PATH_FILE = "data_path.txt"
+HELD_OUT_DATA_PATH_FILES = {VALID: "valid_data_path.txt", TEST: "test_data_path.txt"}
+"""The held-out splits' `--valid-data-path` / `--test-data-path` words, beside `DATA_PATH_FILE`."""
 PER_SPLIT_FILE = "per_split_data_args.json"
 REPORT_JSON = "blend_report.json"
 REPORT_MARKDOWN = "blend_report.md"
@@ -29,25 +33,38 @@ def write_megatron_args(
     train: Sequence[WeightedPrefix],
     valid: Sequence[WeightedPrefix] | None = None,
     test: Sequence[WeightedPrefix] | None = None,
+    paths: PathMode = "absolute",
 ) -> list[str]:
     """`data_path.txt` (for `--data-args-path`, or `--data-path $(cat ...)`) from `train`,
-    and `per_split_data_args.json` (for `--per-split-data-args-path`) from all three. Local
-    prefixes are made absolute, so that Megatron finds them from whatever directory it
-    starts in (a relative output directory is relative to where the run started)."""
-    train = absolute_prefixes(train)
-    valid = None if valid is None else absolute_prefixes(valid)
-    test = None if test is None else absolute_prefixes(test)
-    return [
-        write_text(posixpath.join(directory, DATA_PATH_FILE), data_path_text(train)),
-        write_text(
-            posixpath.join(directory, PER_SPLIT_FILE),
-            _json(per_split_data_args(train, valid, test)),
-        ),
-    ]
+    `valid_data_path.txt` / `test_data_path.txt` from a held-out split that is given, and
+    `per_split_data_args.json` (for `--per-split-data-args-path`) from all three. Local
+    prefixes are written `absolute`, so that Megatron finds them from whatever directory it
+    starts in (a relative output directory is relative to where the run started), or
+    `relative` to `directory`, so that the directory can be moved whole and Megatron
+    started in it. A remote prefix (`gs://...`) is written as it is."""
+    splits = {TRAIN: train, VALID: valid, TEST: test}
+    written = {
+        split: None if entries is None else portable_prefixes(entries, directory, paths)
+        for split, entries in splits.items()
+    }
+    files = [write_text(posixpath.join(directory, DATA_PATH_FILE), data_path_text(written[TRAIN]))]
+    for split, name in HELD_OUT_DATA_PATH_FILES.items():
+        if written[split] is not None:
+            text = data_path_text(written[split])
+            files.append(write_text(posixpath.join(directory, name), text))
+    per_split = per_split_data_args(written[TRAIN], written[VALID], written[TEST])
+    files.append(write_text(posixpath.join(directory, PER_SPLIT_FILE), _json(per_split)))
+    return files
 
 
-def absolute_prefixes(entries: Sequence[WeightedPrefix]) -> list[WeightedPrefix]:
-    """Each local prefix as an absolute path; a remote one (`gs://...`) as it is."""
+def portable_prefixes(
+    entries: Sequence[WeightedPrefix], directory: str, paths: PathMode
+) -> list[WeightedPrefix]:
+    """Each local prefix as an absolute path, or relative to `directory` (a local one);
+    a remote one (`gs://...`) as it is."""
+    if paths == "relative" and is_local(directory):
+        base = os.path.abspath(directory)
+        return [(w, os.path.relpath(p, base) if is_local(p) else p) for w, p in entries]
     return [(w, os.path.abspath(p) if is_local(p) else p) for w, p in entries]
 
 

@@ -24,14 +24,14 @@ them distributed, and both give the same cut.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from corpus.blend.blend_file import BlendFile
+from corpus.blend.hashing import HASH_BITS, document_hash
 from corpus.blend.plan import SourcePlan, plan_source
+from corpus.blend.splits import TRAIN, Splits
 
-HASH_BITS = 64
 BUCKET_BITS = 16
 NARROWINGS = 2
 """Histogram passes before the gather: 64-bit hashes -> a range of 2**48 -> of 2**32."""
@@ -41,15 +41,6 @@ HashedDocument = tuple[int, str, int]
 
 Histogram = Mapping[int, tuple[int, int]]
 """bucket -> (tokens, documents) of the documents whose hashes fall in it."""
-
-
-def document_hash(seed: int, document_id: str) -> int:
-    """A 64-bit hash of `document_id` salted by `seed` (0 <= seed < 2**64), stable
-    across processes and releases (Python's hash() is salted per process)."""
-    digest = hashlib.blake2b(
-        document_id.encode("utf-8"), digest_size=8, salt=seed.to_bytes(16, "little")
-    ).digest()
-    return int.from_bytes(digest, "big")
 
 
 @dataclass(frozen=True)
@@ -79,9 +70,9 @@ def histogram(
 ) -> dict[int, tuple[int, int]]:
     """Tokens and documents per bucket of `hash_range` (documents outside it are left out)."""
     counts: dict[int, tuple[int, int]] = {}
-    for document_hash, _, tokens in documents:
-        if document_hash in hash_range:
-            bucket = hash_range.bucket(document_hash)
+    for hashed, _, tokens in documents:
+        if hashed in hash_range:
+            bucket = hash_range.bucket(hashed)
             seen_tokens, seen_documents = counts.get(bucket, (0, 0))
             counts[bucket] = (seen_tokens + tokens, seen_documents + 1)
     return counts
@@ -166,15 +157,15 @@ def cut_selection(
     """The selection whose cut `boundary` holds, given the documents in its range."""
     inside = sorted((d for d in documents if d[0] in boundary.range), key=lambda d: d[:2])
     tokens = 0
-    for index, (document_hash, document_id, document_tokens) in enumerate(inside):
-        if index and inside[index - 1][:2] == (document_hash, document_id):
+    for index, (hashed, document_id, document_tokens) in enumerate(inside):
+        if index and inside[index - 1][:2] == (hashed, document_id):
             raise ValueError(f"source {plan.name}: document id {document_id!r} appears twice")
         after = tokens + document_tokens
         if after >= boundary.remaining:
             inclusive = after - boundary.remaining <= boundary.remaining - tokens
             return SourceSelection(
                 plan,
-                Cut(document_hash, document_id, inclusive),
+                Cut(hashed, document_id, inclusive),
                 boundary.taken_tokens + (after if inclusive else tokens),
                 boundary.taken_documents + index + inclusive,
             )
@@ -195,14 +186,21 @@ def select_source(plan: SourcePlan, documents: Sequence[HashedDocument]) -> Sour
     return cut_selection(plan, boundary, documents)
 
 
+HeldOut = Mapping[str, Mapping[str, tuple[int, int]]]
+"""Blend source -> held-out split -> (tokens, documents) held out."""
+
+
 @dataclass(frozen=True)
 class BlendSelection:
     """Every source's selection: the blend's sources in its order, then the sources the
-    documents name but the blend does not (by name)."""
+    documents name but the blend does not (by name); the held-out splits and what each
+    blend source holds out (splits.py)."""
 
     seed: int
     sources: list[SourceSelection]
     warnings: list[str] = field(default_factory=list)
+    splits: Splits = field(default_factory=Splits)
+    held_out: HeldOut = field(default_factory=dict)
 
     def source(self, name: str) -> SourceSelection:
         for source in self.sources:
@@ -210,10 +208,28 @@ class BlendSelection:
                 return source
         raise KeyError(f"no source {name} in the blend or the documents")
 
+    def held_out_of(self, name: str, split: str) -> tuple[int, int]:
+        """(tokens, documents) that source `name` holds out for `split`."""
+        return self.held_out.get(name, {}).get(split, (0, 0))
 
-def assemble(blend: BlendFile, selections: Iterable[SourceSelection]) -> BlendSelection:
-    """The blend's selection from its sources' (a blend source with no document gets an
-    empty plan, and its warning)."""
+    def split_copies(self, name: str, document_hash: int, document_id: str) -> tuple[str, range]:
+        """The split a document of source `name` belongs to and the repeat indices it is
+        written under there: its selection's copies in train, one copy in a held-out split
+        (none for a source outside the blend)."""
+        split = self.splits.split(document_hash)
+        if split != TRAIN:
+            return split, range(int(split in self.held_out.get(name, {})))
+        return split, self.source(name).copies(document_hash, document_id)
+
+
+def assemble(
+    blend: BlendFile,
+    selections: Iterable[SourceSelection],
+    held_out: Iterable[tuple[tuple[str, str], tuple[int, int]]] = (),
+) -> BlendSelection:
+    """The blend's selection from its sources' (a blend source with no document to train
+    on gets an empty plan, and its warning) and the ((source, split), (tokens, documents))
+    totals of the blend sources' held-out documents."""
     by_name = {s.plan.name: s for s in selections}
     ordered = [
         by_name.get(source.name) or SourceSelection(plan_source(blend, source.name, 0, 0))
@@ -221,19 +237,41 @@ def assemble(blend: BlendFile, selections: Iterable[SourceSelection]) -> BlendSe
     ]
     ordered += [by_name[name] for name in sorted(by_name) if not by_name[name].plan.in_blend]
     warnings = [s.plan.warning for s in ordered if s.plan.warning]
-    return BlendSelection(blend.seed, ordered, warnings)
+    splits = Splits.of(blend)
+    totals = dict(held_out)
+    held: dict[str, dict[str, tuple[int, int]]] = {}
+    for source in blend.sources:
+        for split in splits.held_out:
+            if (source.name, split) in totals:
+                held.setdefault(source.name, {})[split] = totals[source.name, split]
+    training = [s.plan.name for s in ordered if s.plan.in_blend and s.achieved_tokens]
+    for split in splits.held_out:
+        if not any(split in held.get(name, {}) for name in training):
+            warnings.append(
+                f"{split}_fraction: no source that trains holds out a document, so the "
+                f"blend has no {split} split"
+            )
+    return BlendSelection(blend.seed, ordered, warnings, splits, held)
 
 
 def select_in_memory(
     blend: BlendFile, records: Iterable[tuple[str, str, int]]
 ) -> tuple[BlendSelection, list[tuple[str, str, int]]]:
     """(source, document id, tokens) records -> the blend's selection and the selected
-    (source, document id, repeat index) copies, sorted; for blends that fit in one
-    process, and the reference the Beam composite is tested against."""
+    (source, document id, repeat index) training copies, sorted; for blends that fit in
+    one process, and the reference the Beam composite is tested against."""
+    splits = Splits.of(blend)
+    in_blend = {source.name for source in blend.sources}
     by_source: dict[str, list[HashedDocument]] = {}
+    held_out: dict[tuple[str, str], tuple[int, int]] = {}
     for source, document_id, tokens in records:
         hashed = (document_hash(blend.seed, document_id), document_id, tokens)
-        by_source.setdefault(source, []).append(hashed)
+        split = splits.split(hashed[0])
+        if split == TRAIN:
+            by_source.setdefault(source, []).append(hashed)
+        elif source in in_blend:
+            seen_tokens, seen_documents = held_out.get((source, split), (0, 0))
+            held_out[source, split] = (seen_tokens + tokens, seen_documents + 1)
     selections = {}
     for source, documents in by_source.items():
         tokens = sum(d[2] for d in documents)
@@ -245,4 +283,4 @@ def select_in_memory(
         for document_hash, document_id, _ in documents
         for repeat in selections[source].copies(document_hash, document_id)
     )
-    return assemble(blend, selections.values()), copies
+    return assemble(blend, selections.values(), held_out.items()), copies

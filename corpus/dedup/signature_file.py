@@ -1,6 +1,6 @@
 """Signature files: the MinHash signatures of a dedup run's documents, for later runs.
 
-The dedup stage writes, beside the documents it keeps, `signatures/signatures-*.parquet`:
+The dedup stage writes, in its side directory, `dedup.meta/signatures/signatures-*.parquet`:
 one row per kept document with its identity, date, URL and text keys, cluster, and
 MinHash signature (`num_perm` little-endian uint32 values as bytes). A later run names
 these files in `dedup.previous` to deduplicate new documents against the earlier corpus
@@ -21,7 +21,6 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.config import ConfigError, MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, epoch_seconds
 
-SIGNATURES_DIR = "signatures"
 SIGNATURES_PREFIX = "signatures"
 PARAMETERS_KEY = b"corpus.minhash"
 PARAMETERS = ("shingles", "shingle_hash", "n", "num_perm", "seed")

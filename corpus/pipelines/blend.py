@@ -11,9 +11,14 @@ narrowed hash range (about n / 2**32 of a source of n) gathered to place the cut
 pass that decides each document alone against its source's cut. No step gathers a
 source's documents; what crosses to one worker is histograms and per-source plans.
 
+Held-out splits (splits.py) are decided first, by the same hash, document by document:
+the selection runs on the documents left to train on, and the held-out totals per source
+and split (one more combiner) go into the `BlendSelection`.
+
 `WriteBlend` runs it on the tokenize stage's Parquet token shards of every source and
-writes the selected copies as Megatron shards, one directory per source, with the
-Megatron arguments and the report.
+writes the selected copies as Megatron shards, one directory per source (and the held-out
+documents in one per held-out split and source), with the Megatron arguments and the
+report.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ import apache_beam as beam
 import numpy as np
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.pvalue import AsDict, AsSingleton
+from apache_beam.pvalue import AsDict, AsList, AsSingleton
 
 from corpus.blend.blend_file import BlendFile
+from corpus.blend.megatron_args import held_out_weights
 from corpus.blend.outputs import write_megatron_args, write_report
 from corpus.blend.plan import SourcePlan, plan_source
 from corpus.blend.selection import (
@@ -45,7 +51,9 @@ from corpus.blend.selection import (
     document_hash,
     first_boundary,
 )
+from corpus.blend.splits import HELD_OUT, TRAIN, Splits
 from corpus.config import DocumentOrder
+from corpus.layout import side_directory
 from corpus.pipelines.document_io import CountRecordsRead
 from corpus.pipelines.read_progress import count_read
 from corpus.pipelines.sharded_write import stable_shard
@@ -65,6 +73,20 @@ Planned = tuple[SourcePlan, Boundary | None]
 def _hash(record: tuple[str, str, int], seed: int) -> Keyed:
     source, document_id, tokens = record
     return source, (document_hash(seed, document_id), document_id, tokens)
+
+
+def _trains(element: Keyed, splits: Splits) -> bool:
+    return splits.split(element[1][0]) == TRAIN
+
+
+def _held_out_counts(
+    element: Keyed, splits: Splits, in_blend: frozenset[str]
+) -> Iterable[tuple[tuple[str, str], tuple[int, int]]]:
+    """((source, split), (tokens, 1)) for a held-out document of a blend source."""
+    source, (hashed, _, tokens) = element
+    split = splits.split(hashed)
+    if split != TRAIN and source in in_blend:
+        yield (source, split), (tokens, 1)
 
 
 def _in_boundary(element: Keyed, boundaries: Mapping[str, Boundary]) -> bool:
@@ -155,7 +177,15 @@ class SelectBlend(beam.PTransform):
 
     def expand(self, records: beam.PCollection) -> Blended:
         blend = self.blend
-        keyed = records | "Hash" >> beam.Map(_hash, blend.seed)
+        splits = Splits.of(blend)
+        hashed = records | "Hash" >> beam.Map(_hash, blend.seed)
+        keyed = hashed | "Train" >> beam.Filter(_trains, splits)
+        in_blend = frozenset(source.name for source in blend.sources)
+        held_out = (
+            hashed
+            | "HeldOut" >> beam.FlatMap(_held_out_counts, splits, in_blend)
+            | "SumHeldOut" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum))
+        )
         planned = keyed | "Histogram0" >> _Histograms() | "Plan" >> beam.Map(_plan, blend)
         boundaries = (
             planned
@@ -185,7 +215,8 @@ class SelectBlend(beam.PTransform):
             selections
             | "Sources" >> beam.Values()
             | "All" >> beam.combiners.ToList()
-            | "Assemble" >> beam.Map(lambda sources: assemble(blend, sources))
+            | "Assemble"
+            >> beam.Map(lambda sources, held: assemble(blend, sources, held), AsList(held_out))
         )
         return Blended(selected, selection)
 
@@ -210,22 +241,26 @@ def _token_counts(token_file: TokenFile) -> Iterator[tuple[str, str, int]]:
             yield source, document_id, tokens
 
 
-def blend_shards(selection: BlendSelection, source: str, tokens_per_shard: int) -> int:
-    """How many shards hold a source's selected copies."""
-    return max(1, math.ceil(selection.source(source).achieved_tokens / tokens_per_shard))
+def blend_shards(selection: BlendSelection, source: str, split: str, tokens_per_shard: int) -> int:
+    """How many shards hold a source's selected copies (or its held-out documents)."""
+    if split == TRAIN:
+        tokens = selection.source(source).achieved_tokens
+    else:
+        tokens = selection.held_out_of(source, split)[0]
+    return max(1, math.ceil(tokens / tokens_per_shard))
 
 
 class _SelectedCopies(beam.DoFn):
-    """One token shard -> ((source, blend shard), copy) for every copy the selection takes,
-    and counts: documents taken or not, tokens written."""
+    """One token shard -> (((source, split), blend shard), copy) for every copy the
+    selection takes or holds out, and counts: documents kept (written to some split) or
+    not, held-out documents and tokens by split, training tokens written."""
 
     def __init__(self, tokens_per_shard: int) -> None:
         self.tokens_per_shard = tokens_per_shard
 
     def process(self, token_file: TokenFile, selection: BlendSelection) -> Iterable:
         source, path = token_file
-        chosen = selection.source(source)
-        shards = blend_shards(selection, source, self.tokens_per_shard)
+        shards: dict[str, int] = {}  # per split, counted once it has a copy
         file_name = posixpath.basename(path)
         row = 0
         for batch in _token_batches(path, ["id", "source", "input_ids"]):
@@ -235,16 +270,25 @@ class _SelectedCopies(beam.DoFn):
             for index, (document_id, document_source) in enumerate(
                 zip(ids.to_pylist(), sources.to_pylist(), strict=True)
             ):
-                copies = chosen.copies(document_hash(selection.seed, document_id), document_id)
+                hashed = document_hash(selection.seed, document_id)
+                split, copies = selection.split_copies(source, hashed, document_id)
                 tokens = np.array(values[offsets[index] : offsets[index + 1]], np.int32)
                 outcome = "kept" if copies else "not_selected"
                 yield beam.pvalue.TaggedOutput(COUNTS, (("outcome", outcome), 1))
+                if copies and split != TRAIN:
+                    yield beam.pvalue.TaggedOutput(COUNTS, (("held_out", split), 1))
+                    counted = (("held_out_tokens", split), tokens.size)
+                    yield beam.pvalue.TaggedOutput(COUNTS, counted)
+                if copies and split not in shards:
+                    shards[split] = blend_shards(selection, source, split, self.tokens_per_shard)
                 for repeat in copies:
                     # Unique even when two documents share an id: where it was, and the copy.
                     key = f"{document_id}\0{file_name}\0{row:012d}\0{repeat:06d}"
                     copy = TokenizedDocument(key, document_id, document_source, tokens)
-                    yield (source, stable_shard(key, shards)), copy
-                    yield beam.pvalue.TaggedOutput(COUNTS, (("tokens", "written"), tokens.size))
+                    yield ((source, split), stable_shard(key, shards[split])), copy
+                    if split == TRAIN:
+                        counted = (("tokens", "written"), tokens.size)
+                        yield beam.pvalue.TaggedOutput(COUNTS, counted)
                 row += 1
 
 
@@ -260,51 +304,81 @@ class _WriteBlendShard(beam.DoFn):
 
     def process(
         self,
-        element: tuple[tuple[str, int], Iterable[TokenizedDocument]],
+        element: tuple[tuple[tuple[str, str], int], Iterable[TokenizedDocument]],
         selection: BlendSelection,
-    ) -> Iterator[tuple[str, ShardRecord]]:
-        (source, index), copies = element
+    ) -> Iterator[tuple[tuple[str, str], ShardRecord]]:
+        (key, index), copies = element
         ordered = sorted(copies, key=lambda d: order_key(d.key, self.order, self.seed))
-        count = blend_shards(selection, source, self.tokens_per_shard)
-        directory = posixpath.join(self.directory, source)
-        yield source, write_token_shard(ordered, directory, index, count, self.dtype, "off")
+        count = blend_shards(selection, *key, self.tokens_per_shard)
+        directory = split_directory(self.directory, *key)
+        yield key, write_token_shard(ordered, directory, index, count, self.dtype, "off")
 
 
-def blend_prefix(directory: str, source: str, shard: ShardRecord, count: int) -> str:
-    """The Megatron prefix of one of a source's blend shards (`DIRECTORY/SOURCE/tokens-...`)."""
-    return posixpath.join(directory, source, megatron_prefix(shard.index, count))
+def split_directory(directory: str, source: str, split: str) -> str:
+    """Where a source's shards of `split` go: `DIRECTORY/SOURCE/` for training, and
+    `DIRECTORY/valid/SOURCE/` or `DIRECTORY/test/SOURCE/` for a held-out split (so that a
+    source's training directory holds its training shards only)."""
+    if split == TRAIN:
+        return posixpath.join(directory, source)
+    return posixpath.join(directory, split, source)
+
+
+def blend_prefix(directory: str, source: str, split: str, shard: ShardRecord, count: int) -> str:
+    """The Megatron prefix of one of a source's blend shards (`DIRECTORY/SOURCE/tokens-...`,
+    `DIRECTORY/valid/SOURCE/tokens-...`)."""
+    return posixpath.join(
+        split_directory(directory, source, split), megatron_prefix(shard.index, count)
+    )
 
 
 def _write_outputs(
-    shards: list[tuple[str, ShardRecord]],
+    shards: list[tuple[tuple[str, str], ShardRecord]],
     selection: BlendSelection,
     directory: str,
     tokens_per_shard: int,
     tokenizer: TokenizerRecord,
     provenance: dict,
+    paths: str,
 ) -> None:
-    """Each source's `manifest.json`, the Megatron arguments (one weighted prefix per shard,
-    weight = its tokens, in the blend's order of sources) and the report."""
-    entries = []
+    """Each source's (and held-out split's) `manifest.json`, the Megatron arguments (one
+    weighted prefix per shard, in the blend's order of sources) and the report.
+
+    A training shard weighs its tokens. A held-out shard weighs its share of its source's
+    held-out tokens times the source's training tokens, so that each split mixes the
+    sources as training does (see `held_out_weights`)."""
+    entries: dict[str, list] = {split: [] for split in (TRAIN, *HELD_OUT)}
     for chosen in selection.sources:
         source = chosen.plan.name
-        records = sorted((r for s, r in shards if s == source), key=lambda r: r.index)
-        if not records:
-            continue
-        count = blend_shards(selection, source, tokens_per_shard)
-        write_manifest(posixpath.join(directory, source), records, tokenizer, provenance)
-        entries += [(r.tokens, blend_prefix(directory, source, r, count)) for r in records]
-    write_megatron_args(directory, entries)
-    write_report(directory, selection)
+        for split in entries:
+            key = (source, split)
+            records = sorted((r for k, r in shards if k == key), key=lambda r: r.index)
+            if not records:
+                continue
+            count = blend_shards(selection, source, split, tokens_per_shard)
+            where = split_directory(directory, source, split)
+            write_manifest(where, records, tokenizer, provenance)
+            prefixes = [blend_prefix(directory, source, split, r, count) for r in records]
+            if split == TRAIN:
+                weights = [r.tokens for r in records]
+            else:
+                weights = held_out_weights(chosen.achieved_tokens, [r.tokens for r in records])
+            entries[split] += [(w, p) for w, p in zip(weights, prefixes, strict=True) if w]
+    held_out = {split: entries[split] or None for split in HELD_OUT}
+    write_megatron_args(directory, entries[TRAIN], **held_out, paths=paths)
+    write_report(side_directory(directory), selection)
 
 
 class WriteBlend(beam.PTransform):
     """Token shards of every source -> the blend under `directory`: the selected copies as
-    Megatron shards in `SOURCE/` (sized by `tokens_per_shard`, ordered by `order` and
-    `seed` as the tokenize stage orders them), each source's `manifest.json`,
-    `data_path.txt`, `per_split_data_args.json` and the blend report. Returns the
-    `((kind, name), count)` pairs of the blend's stats: its records are the token shards'
-    documents, read (from the footers) = kept + not_selected.
+    Megatron shards in `SOURCE/` and the held-out documents in `valid/SOURCE/` and
+    `test/SOURCE/` (sized by `tokens_per_shard`, ordered by `order` and `seed` as the
+    tokenize stage orders them), each such directory's `manifest.json`, `data_path.txt`
+    (and `valid_data_path.txt`, `test_data_path.txt`), `per_split_data_args.json` and the
+    blend report. Returns the `((kind, name), count)` pairs of the blend's stats: its
+    records are the token shards' documents, read (from the footers) = kept +
+    not_selected, where kept counts the documents written to any split; `held_out` and
+    `held_out_tokens` count those of each held-out split, `tokens.written` the training
+    tokens (repeats included).
 
     `token_files` pairs each Parquet token shard with its source's name (the blend's);
     `tokenizer` is the one every source was tokenized with (it sets the Megatron dtype).
@@ -354,7 +428,15 @@ class WriteBlend(beam.PTransform):
             shards
             | "Gather" >> beam.combiners.ToList()
             | "WriteOutputs"
-            >> beam.Map(_write_outputs, selection, directory, per_shard, tokenizer, provenance)
+            >> beam.Map(
+                _write_outputs,
+                selection,
+                directory,
+                per_shard,
+                tokenizer,
+                provenance,
+                self.blend.paths,
+            )
         )
         paths = [path for _, path in self.token_files]
         read = pbegin | "CountRead" >> CountRecordsRead(paths)

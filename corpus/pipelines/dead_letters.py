@@ -1,21 +1,33 @@
 """Dead letters: input a stage could not process, kept with where it came from and why.
 
-One JSON object per line: `{"file", "offset", "reason", "error"}`, written as
-deterministic shards under `STAGE_OUTPUT/dead_letters/`.
+Rows of `DEAD_LETTER_SCHEMA` (file, offset, reason, error), written as deterministic
+zstd Parquet shards in the step's side directory, `STAGE.meta/dead_letters/`: one empty
+file when there is none, so the directory always reads as a table.
 """
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
 
-from corpus.pipelines.sharded_write import JsonLinesFormat, WriteShards
+from corpus.layout import DEAD_LETTERS_DIR, side_path
+from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.stage_stats import DEAD_LETTERED, Tally
 
-DEAD_LETTERS_DIR = "dead_letters"
 DEAD_LETTERS_PER_SHARD = 100_000
+DEAD_LETTERS_PREFIX = "dead_letters"
+DEAD_LETTER_SCHEMA = pa.schema(
+    [
+        pa.field("file", pa.string(), nullable=False),
+        pa.field("offset", pa.int64(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("error", pa.string(), nullable=False),
+    ]
+)
 TALLIES = "tallies"
 """The tagged output on which a stage's DoFns emit their tallies."""
 DEAD_LETTERS = "dead_letters"
@@ -39,9 +51,25 @@ def dead_letter_key(letter: dict) -> str:
 class WriteDeadLetters(WriteShards):
     def __init__(self, stage_directory: str) -> None:
         super().__init__(
-            posixpath.join(stage_directory, DEAD_LETTERS_DIR),
-            "dead_letters",
-            JsonLinesFormat(),
+            side_path(stage_directory, DEAD_LETTERS_DIR),
+            DEAD_LETTERS_PREFIX,
+            ParquetFormat(DEAD_LETTER_SCHEMA, dict),
             dead_letter_key,
             DEAD_LETTERS_PER_SHARD,
+            write_empty=True,
         )
+
+
+def dead_letter_files(step_directory: str) -> list[str]:
+    """The dead-letter files of the step whose directory is `step_directory`."""
+    pattern = side_path(step_directory, DEAD_LETTERS_DIR, f"{DEAD_LETTERS_PREFIX}-*.parquet")
+    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+
+
+def read_dead_letters(step_directory: str) -> list[dict]:
+    """The dead letters of a step, file by file in row order."""
+    letters = []
+    for path in dead_letter_files(step_directory):
+        with FileSystems.open(path) as handle:
+            letters += pq.read_table(handle).to_pylist()
+    return letters

@@ -19,16 +19,15 @@ a later step: its own row then names the document kept for it.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterator
 
 import apache_beam as beam
 import pyarrow as pa
 
 from corpus.dedup.fingerprint import Fingerprint
+from corpus.layout import DUPLICATES_DIR, side_path
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 
-DUPLICATES_DIR = "duplicates"
 DUPLICATES_PREFIX = "duplicates"
 RECORDS_PER_SHARD = 1_000_000
 """About 60 bytes a row before compression: a shard of 1M rows is tens of MB in memory."""
@@ -95,7 +94,7 @@ class WriteDuplicates(beam.PTransform):
 
     def expand(self, removals: beam.PCollection) -> beam.PCollection:
         return removals | "Write" >> WriteShards(
-            posixpath.join(self.output, DUPLICATES_DIR),
+            side_path(self.output, DUPLICATES_DIR),
             DUPLICATES_PREFIX,
             ParquetFormat(DUPLICATES_SCHEMA, dict),
             _sort_key,

@@ -29,18 +29,16 @@ from corpus.config import MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, make_ref, parse_ref
 from corpus.dedup.lsh import SHINGLE_ID, SIGNATURE
 from corpus.dedup.signature_file import (
-    SIGNATURES_DIR,
     SIGNATURES_PREFIX,
     previous_fingerprint,
     signature_row,
     signature_schema,
 )
+from corpus.layout import SIGNATURES_DIR, WORK_DIR, side_path
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX, READ_BATCH_ROWS, read_document_file
 from corpus.pipelines.read_progress import counted
 from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
 from corpus.schema import DOCUMENT_SCHEMA, Document
-
-WORK_DIR = ".work"
 
 # What verifying a candidate needs, as raw little-endian bytes (the cheapest value to
 # encode and shuffle): its sorted shingle ids (exact Jaccard; None when only the signature
@@ -68,13 +66,13 @@ class DedupFiles:
         return shard_name(prefix, index, len(self.inputs), "parquet")
 
     def work_signatures(self, index: int) -> str:
-        return posixpath.join(self.output, WORK_DIR, self.name(SIGNATURES_PREFIX, index))
+        return side_path(self.output, WORK_DIR, self.name(SIGNATURES_PREFIX, index))
 
     def kept_documents(self, index: int) -> str:
         return posixpath.join(self.output, self.name(DOCUMENTS_PREFIX, index))
 
     def kept_signatures(self, index: int) -> str:
-        return posixpath.join(self.output, SIGNATURES_DIR, self.name(SIGNATURES_PREFIX, index))
+        return side_path(self.output, SIGNATURES_DIR, self.name(SIGNATURES_PREFIX, index))
 
 
 class FingerprintFile(beam.DoFn):
@@ -198,7 +196,7 @@ class WriteKept(beam.DoFn):
 
 def remove_work_files(_, files: DedupFiles) -> None:
     """Deletes the working signature files once every output file is written."""
-    work = posixpath.join(files.output, WORK_DIR)
+    work = side_path(files.output, WORK_DIR)
     if FileSystems.exists(work):
         FileSystems.delete([m.path for m in FileSystems.match([work + "/**"])[0].metadata_list])
         if FileSystems.exists(work):

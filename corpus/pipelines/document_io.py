@@ -15,11 +15,13 @@ from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, em
 from corpus.pipelines.read_progress import count_read
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.stage_stats import RECORDS_READ, Tally
-from corpus.schema import DOCUMENT_SCHEMA, Document, document_key
+from corpus.schema import DOCUMENT_SCHEMA, DamagedDocument, Document, document_key
 from corpus.sources.records import CORRUPT_ROW_GROUP
 
 DOCUMENTS_PREFIX = "documents"
 READ_BATCH_ROWS = 1024
+DAMAGED_DOCUMENT = "damaged_document"
+"""A document row whose paragraphs' offsets do not fit its text (`DamagedDocument`)."""
 
 
 class DocumentsRead(NamedTuple):
@@ -40,8 +42,9 @@ def row_groups(path: str) -> Iterator[tuple[str, int, int, int]]:
 
 
 class ReadRowGroup(beam.DoFn):
-    """(path, row group, first row, rows) -> its documents; a row it cannot read, and
-    every row after it in the group, a `CORRUPT_ROW_GROUP` dead letter."""
+    """(path, row group, first row, rows) -> its documents; a row whose paragraphs do not
+    fit its text a `DAMAGED_DOCUMENT` dead letter; a row it cannot read, and every row after
+    it in the group, a `CORRUPT_ROW_GROUP` dead letter."""
 
     def __init__(self) -> None:
         self.tally = Tally("documents")
@@ -54,9 +57,15 @@ class ReadRowGroup(beam.DoFn):
                 parquet = pq.ParquetFile(handle)
                 for batch in parquet.iter_batches(READ_BATCH_ROWS, row_groups=[group]):
                     for row in batch.to_pylist():
-                        document = Document.from_row(row)
-                        count_read(1)
-                        yield document
+                        try:
+                            document = Document.from_row(row)
+                        except DamagedDocument as error:
+                            detail = f"{row['id']}: {error}"
+                            letter = dead_letter(path, first + done, DAMAGED_DOCUMENT, detail)
+                            yield from emit_dead_letter(letter, self.tally)
+                        else:
+                            count_read(1)
+                            yield document
                         done += 1
         except Exception as error:
             reason = f"row group {group}: {error!r}"
@@ -73,6 +82,8 @@ class ReadDocuments(beam.PTransform):
     not yet read: each is a `CORRUPT_ROW_GROUP` dead letter (the file, the row's index,
     the row group and the error), tallied as dead-lettered, so that a stage's rows read
     (`CountRecordsRead`) stay accounted for; the other row groups and files are read on.
+    A row that decodes but whose paragraphs do not fit its text is one `DAMAGED_DOCUMENT`
+    dead letter, and the rows after it are read.
     """
 
     def __init__(self, patterns: list[str]) -> None:
@@ -163,10 +174,17 @@ def input_files(patterns: list[str]) -> list[str]:
 
 
 def read_document_file(path: str) -> Iterator[Document]:
-    """The documents of one Parquet file in row order, read a batch at a time."""
+    """The documents of one Parquet file in row order, read a batch at a time; a damaged
+    row stops the reading with a `DamagedDocument` naming the file and the row."""
+    row = 0
     with FileSystems.open(path) as handle:
         for batch in pq.ParquetFile(handle).iter_batches(batch_size=READ_BATCH_ROWS):
-            yield from map(Document.from_row, batch.to_pylist())
+            for fields in batch.to_pylist():
+                try:
+                    yield Document.from_row(fields)
+                except DamagedDocument as error:
+                    raise DamagedDocument(f"{path} row {row}: {error}") from None
+                row += 1
 
 
 def documents_glob(directory: str) -> str:

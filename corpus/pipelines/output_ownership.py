@@ -4,13 +4,13 @@ results, and never a file it did not write.
 
 At the top of its output a run writes `run.json` (the run that owns the directory: its
 command, config and input files), `logs/` and, for `corpus run`, the report files. Each
-step writes the names of `STEP_ENTRIES` (a directory among them with everything under it)
-into its step directory: for `corpus run` one its config names (`STAGE/` with one source;
-`SOURCE/read/`, `SOURCE/STAGE/`, `tokenizer/`, `blend/` and `blend/SOURCE/` with sources),
-for a single-stage command (`corpus extract ... --output DIR`) DIR itself, beside whatever
-else is there. That is what `run.json` claims; anything else (the config, the inputs, a
-user's files, even inside a step's directory) is never removed, and an output directory
-holding the run's inputs or its config is refused before anything is written.
+step writes the names of `STEP_ENTRIES` into its step directory and anything into its side
+directory (`corpus.layout`): for `corpus run` the steps its config names (`STAGE/` with
+one source; `SOURCE/read/`, `SOURCE/STAGE/`, `tokenizer/`, `blend/` and `blend/SOURCE/`
+with sources), for a single-stage command (`corpus extract ... --output DIR`) `DIR/STAGE/`.
+That is what `run.json` claims; anything else (the config, the inputs, a user's files,
+even inside a step's directory) is never removed, and an output directory holding the
+run's inputs or its config is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -27,29 +27,21 @@ from datetime import UTC, datetime
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.atomic_files import TEMPORARY_PREFIX, is_temporary, write_text
-from corpus.blend.outputs import DATA_PATH_FILE, PER_SPLIT_FILE
-from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
-from corpus.blend.outputs import REPORT_MARKDOWN as BLEND_REPORT_MARKDOWN
+from corpus.blend.outputs import DATA_PATH_FILE, HELD_OUT_DATA_PATH_FILES, PER_SPLIT_FILE
+from corpus.blend.splits import HELD_OUT
 from corpus.config import ConfigError
-from corpus.dedup.signature_file import SIGNATURES_DIR
-from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
-from corpus.pipelines.dedup_audit import DUPLICATES_DIR
-from corpus.pipelines.dedup_files import WORK_DIR
+from corpus.layout import COMPLETE_FILE, side_directory, side_path
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
 from corpus.pipelines.input_fingerprints import changed_input
-from corpus.pipelines.paragraph_stats import STATS_PREFIX
 from corpus.pipelines.run_lock import LOCK_FILE
-from corpus.pipelines.stage_stats import STATS_FILE
 from corpus.pipelines.tokenize import MODEL_FILE
 from corpus.tokenize.manifest import MANIFEST_FILE
-from corpus.tokenize.token_shards import TEXT_PREFIX, TOKENS_PREFIX
+from corpus.tokenize.token_shards import TOKENS_PREFIX
 
 RUN_FILE = "run.json"
 """Identifies the run that owns an output directory: its command, config and input files."""
 RUN_COMMAND = "run"
 """`run.json`'s command for `corpus run` (a single-stage command records its stage's name)."""
-COMPLETE_FILE = "_SUCCESS"
-"""Written into a step's directory last, once the step's work has succeeded: when it ran."""
 LOGS_DIR = "logs"
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
@@ -59,29 +51,18 @@ READ_STAGE = "read"
 """The first step of a reader source: its files -> documents."""
 TOKENIZER_DIR = "tokenizer"
 BLEND_DIR = "blend"
-REMOVED_DIR = "removed"
-"""The filter stage's debug output: the removed documents by reason."""
 STEP_ENTRIES = (
-    COMPLETE_FILE,
-    STATS_FILE,
-    DEAD_LETTERS_DIR,
     f"{DOCUMENTS_PREFIX}-*-of-*.parquet",
-    STATS_PREFIX,
-    REMOVED_DIR,
-    SIGNATURES_DIR,
-    DUPLICATES_DIR,
-    WORK_DIR,
     f"{TOKENS_PREFIX}-*-of-*",
-    f"{TEXT_PREFIX}-*-of-*",
     MANIFEST_FILE,
     MODEL_FILE,
     DATA_PATH_FILE,
     PER_SPLIT_FILE,
-    BLEND_REPORT_JSON,
-    BLEND_REPORT_MARKDOWN,
+    *HELD_OUT_DATA_PATH_FILES.values(),
+    *HELD_OUT,
 )
 """Patterns of the names a step writes at the top of its directory (a directory named so
-is the step's with everything under it)."""
+is the step's with everything under it); everything in its side directory is the step's."""
 SHOWN_ENTRIES = 12
 """How many top-level entries the list of what `--overwrite` removes names."""
 
@@ -104,13 +85,13 @@ def is_step_entry(relative: str) -> bool:
 
 def step_directories(identity: dict) -> list[str]:
     """The directories, relative to the output, in which the run `identity` (a `run.json`)
-    writes its steps: "" (the output itself) for a single-stage command. A `run.json` that
-    is not one this project writes names none."""
+    writes its steps: `STAGE` for a single-stage command. A `run.json` that is not one this
+    project writes names none."""
     config = identity.get("config")
     if not isinstance(config, dict) or not isinstance(identity.get("command"), str):
         return []
     if identity["command"] != RUN_COMMAND:
-        return [""]
+        return [identity["command"]]
     sources = config.get("sources")
     if not isinstance(sources, dict):
         return [str(stage) for stage in config.get("stages") or []]
@@ -125,10 +106,9 @@ def step_directories(identity: dict) -> list[str]:
 def is_step_file(relative: str, identity: dict) -> bool:
     """Whether a step of the run `identity` writes the path `relative` (to the output)."""
     for step in step_directories(identity):
-        if step == "":
-            if is_step_entry(relative):
-                return True
-        elif relative.startswith(step + "/") and is_step_entry(relative[len(step) + 1 :]):
+        if relative.startswith(step + "/") and is_step_entry(relative[len(step) + 1 :]):
+            return True
+        if relative.startswith(side_directory(step) + "/"):
             return True
     return False
 
@@ -273,26 +253,33 @@ def claim_output(
     write_text(path, json.dumps(identity, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+def step_files(directory: str) -> list[str]:
+    """The files a step writes, found in its directory and its side directory (without a
+    `run.json` to say which steps they are of)."""
+    owned = [p for p in files_under(directory) if is_step_entry(posixpath.relpath(p, directory))]
+    return owned + files_under(side_directory(directory))
+
+
 def prepare_output(directory: str, overwrite: bool) -> None:
     """A stage run on its own into `directory` (no `run.json`): refused when the directory
-    holds files unless `overwrite`, which removes the stage's entries there, nothing else."""
-    previous = files_under(directory)
-    if not previous:
+    or its side directory holds files unless `overwrite`, which removes the stage's files
+    there, nothing else."""
+    if not files_under(directory) and not files_under(side_directory(directory)):
         return
     if not overwrite:
         raise ConfigError(
             f"output: {directory} already holds results; pass --overwrite to replace them"
         )
-    owned = [p for p in previous if is_step_entry(posixpath.relpath(p, directory))]
+    owned = step_files(directory)
     if owned:
         FileSystems.delete(owned)
 
 
 def claiming_run(step_directory: str) -> tuple[str, dict] | None:
-    """The output directory and `run.json` of the run a step's directory belongs to: the
-    directory itself (a single-stage command's), or one or two levels up."""
-    directory = step_directory.rstrip("/")
-    for _ in range(3):
+    """The output directory and `run.json` of the run a step's directory belongs to, one
+    or two levels up."""
+    directory = posixpath.dirname(step_directory.rstrip("/"))
+    for _ in range(2):
         identity = read_run_file(directory)
         if identity is not None:
             return directory, identity
@@ -303,12 +290,12 @@ def claiming_run(step_directory: str) -> tuple[str, dict] | None:
 def clear_step(directory: str) -> None:
     """Deletes what an unfinished attempt at the step in `directory` left there: the files
     of the run's steps (by the `run.json` that claims it), never another file."""
-    files = files_under(directory)
     claim = claiming_run(directory)
     if claim is None:
-        owned = [p for p in files if is_step_entry(posixpath.relpath(p, directory))]
+        owned = step_files(directory)
     else:
         output, identity = claim
+        files = files_under(directory) + files_under(side_directory(directory))
         owned = [p for p in files if is_step_file(posixpath.relpath(p, output), identity)]
     if owned:
         FileSystems.delete(owned)
@@ -323,4 +310,4 @@ def mark_complete(directory: str, started: float, finished: float) -> None:
 
     seconds = round(finished - started, 3)
     times = {"started": utc(started), "finished": utc(finished), "seconds": seconds}
-    write_text(posixpath.join(directory, COMPLETE_FILE), json.dumps(times) + "\n")
+    write_text(side_path(directory, COMPLETE_FILE), json.dumps(times) + "\n")

@@ -21,7 +21,7 @@ distinct paragraphs / ranges members and each is compared with at most WINDOW ot
 and the groups come from the distributed connected components.
 
 The stage (`ParagraphStatisticsStage`, `paragraph_stats` in a run) reads each input file,
-computes the statistics, writes them as `paragraph_stats/paragraph_stats-*.parquet`, and
+computes the statistics, writes them as `paragraph_stats.meta/paragraphs/paragraphs-*.parquet`, and
 attaches every live paragraph's frequencies to its document: each file's distinct
 paragraph keys are joined to the statistics, grouped by file, and each file is read again
 and written with the frequencies, documents in input order. Documents never cross a
@@ -54,7 +54,7 @@ from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_reco
 from corpus.pipelines.stage_stats import KEPT, OUTCOME
 from corpus.schema import DOCUMENT_SCHEMA, Document
 
-STATS_PREFIX = "paragraph_stats"
+STATS_PREFIX = "paragraphs"
 STATS_SCHEMA = pa.schema(
     [
         pa.field("key", pa.string(), nullable=False),

@@ -1,9 +1,9 @@
 """Assembles the configured stages into Beam pipelines and runs them.
 
 Each stage reads the previous stage's output (the run's inputs for the first) and writes
-its own directory under the run's output: `OUTPUT/extract/`, `OUTPUT/filter/`, ...
-Every stage directory holds `documents-*.parquet` and `stats.json`, and `dead_letters/`
-where the stage can meet input it cannot process.
+its own directory under the run's output: `OUTPUT/extract/`, `OUTPUT/filter/`, ... Every
+stage directory holds its data only (`documents-*.parquet`), and its side directory
+(`extract.meta/`, `corpus.layout`) the rest: `stats.json`, `dead_letters/`, ...
 
 With named sources, in order: each source's document stages (a reader source first
 `read`s its files into documents) under `OUTPUT/SOURCE/STAGE/`; the shared tokenizer,
@@ -11,8 +11,8 @@ trained on a sample of every source when none is configured (`OUTPUT/tokenizer/`
 source's `tokenize`; then the blend (`OUTPUT/blend/`) from every source's token shards.
 
 A run owns its output directory: it writes `OUTPUT/run.json` (its config and input files)
-first, and `_SUCCESS` (with the step's wall time) into each step's directory once the
-step has succeeded. The same command run again on that directory (after a kill, say) keeps
+first, and `_SUCCESS` (with the step's wall time) into each step's side directory once
+the step has succeeded. The same command run again on that directory (after a kill, say) keeps
 every complete step, clears and redoes the others, and writes the report; another run's
 results are refused unless asked to overwrite them, which removes only what a run wrote
 (`output_ownership`). Every file is written under a temporary name and renamed, so a file
@@ -33,6 +33,15 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import WARC_READER, ConfigError, RunConfig, SourceConfig
 from corpus.dedup.signature_file import check_compatible
+from corpus.interrupted import stop_if_interrupted
+from corpus.layout import (
+    COMPLETE_FILE,
+    PARAGRAPHS_DIR,
+    REMOVED_DIR,
+    STATS_FILE,
+    TOKENS_DIR,
+    side_path,
+)
 from corpus.pipelines.blend import WriteBlend
 from corpus.pipelines.dead_letters import WriteDeadLetters
 from corpus.pipelines.dedup import DeduplicateDocuments
@@ -50,9 +59,7 @@ from corpus.pipelines.filter import FilterDocuments, removal_partition
 from corpus.pipelines.input_fingerprints import distinct_files, input_records
 from corpus.pipelines.output_ownership import (
     BLEND_DIR,
-    COMPLETE_FILE,
     READ_STAGE,
-    REMOVED_DIR,
     RUN_COMMAND,
     TOKENIZER_DIR,
     claim_output,
@@ -65,7 +72,7 @@ from corpus.pipelines.run_lock import output_locked
 from corpus.pipelines.runner import is_local, make_pipeline, run_to_end
 from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
 from corpus.pipelines.sources import ReadSource
-from corpus.pipelines.stage_stats import STATS_FILE, WriteCounts, WriteStageStats
+from corpus.pipelines.stage_stats import WriteCounts, WriteStageStats
 from corpus.pipelines.tokenize import MODEL_FILE, TokenizeDocuments, TrainTokenizer
 from corpus.remote.file_systems import check_file_systems, match_patterns
 from corpus.report.progress import Step, pipeline_step, stage_text
@@ -159,7 +166,7 @@ def build_paragraph_stats(
     stage = ParagraphStatisticsStage(input_files(inputs), out, earlier)
     _, rows, counts = pipeline | "ParagraphStatistics" >> stage
     _ = rows | "WriteStatistics" >> WriteShards(
-        posixpath.join(out, STATS_PREFIX),
+        side_path(out, PARAGRAPHS_DIR),
         STATS_PREFIX,
         ParquetFormat(STATS_SCHEMA, dict),
         itemgetter("key"),
@@ -175,7 +182,7 @@ def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, 
     documents_per_shard = config.parquet.documents_per_shard
     _ = filtered.documents | "WriteDocuments" >> WriteDocuments(out, documents_per_shard)
     _ = filtered.removed | "WriteRemoved" >> WriteDocuments(
-        posixpath.join(out, REMOVED_DIR), documents_per_shard, removal_partition
+        side_path(out, REMOVED_DIR), documents_per_shard, removal_partition
     )
     dead_letters = (documents.dead_letters, filtered.dead_letters) | "DeadLetters" >> beam.Flatten()
     _ = dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
@@ -222,7 +229,7 @@ def read_json(path: str) -> dict:
 
 
 def read_stats(directory: str) -> dict:
-    return read_json(posixpath.join(directory, STATS_FILE))
+    return read_json(side_path(directory, STATS_FILE))
 
 
 def stage_pipeline(
@@ -272,7 +279,7 @@ def run_single_stage(
     config_file: str | None = None,
     take_over_lock: bool = False,
 ) -> dict:
-    """`corpus STAGE`: the stage on `config.inputs` into `config.output`, owned as a run's
+    """`corpus STAGE`: the stage on `config.inputs` into `config.output/STAGE/`, owned as a run's
     output is (`claim_output`, which protects `config_file`) and locked while it runs
     (`run_lock`): run again, a complete output is kept, an incomplete one redone. Returns
     the stage's statistics."""
@@ -280,8 +287,9 @@ def run_single_stage(
     with output_locked(config.output, take_over_lock):
         claim_output(config.output, identity, overwrite, config_file)
         log_into(config.output)
-        build = stage_pipeline(stage, config.inputs, config, config.output)
-        return run_pipeline(config.inputs, config.output, beam_args, build)
+        directory = posixpath.join(config.output, stage)
+        build = stage_pipeline(stage, config.inputs, config, directory)
+        return run_pipeline(config.inputs, directory, beam_args, build)
 
 
 def run_pipeline(
@@ -292,17 +300,18 @@ def run_pipeline(
     overwrite: bool = False,
 ) -> dict:
     """Runs the pipeline `build` makes on `inputs` as a step of a run (`run_step`: kept if an
-    earlier attempt completed it); returns the `stats.json` it wrote in `directory`."""
+    earlier attempt completed it); returns the `stats.json` it wrote beside `directory`."""
     run_step(directory, lambda: execute(inputs, directory, beam_args, build), overwrite)
     return read_stats(directory)
 
 
 def run_step(directory: str, work: Callable[[], object], overwrite: bool = False) -> None:
     """One step of a run whose output is claimed (`claim_output`): `work` fills `directory`,
-    then `COMPLETE_FILE`, with the step's wall time, is written there, last. A directory
+    then `COMPLETE_FILE`, with the step's wall time, is written beside it, last. A step
     already complete is kept as it is unless `overwrite`; otherwise what an unfinished
     attempt left there is deleted first (`clear_step`: only the step's own files)."""
-    if FileSystems.exists(posixpath.join(directory, COMPLETE_FILE)) and not overwrite:
+    stop_if_interrupted()
+    if FileSystems.exists(side_path(directory, COMPLETE_FILE)) and not overwrite:
         terminal().line(f"{directory}: complete, kept")
         return
     clear_step(directory)
@@ -439,7 +448,7 @@ def run_blend(config: RunConfig, beam_args: list[str], overwrite: bool = False) 
     tokenized = []
     for name in config.sources:
         directory = posixpath.join(config.output, name, "tokenize")
-        files = input_files([posixpath.join(directory, f"{TOKENS_PREFIX}-*.parquet")])
+        files = input_files([side_path(directory, TOKENS_DIR, f"{TOKENS_PREFIX}-*.parquet")])
         token_files += [(name, path) for path in files]
         if files:
             tokenized.append(directory)

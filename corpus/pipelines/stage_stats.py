@@ -10,21 +10,20 @@ them, so that the accounting equation is a check, not a tautology:
 
     records_read == kept + the sum of the drop reasons + the sum of dead_lettered
 
-`outcome` holds kept and the drop reasons; `dead_lettered` the records written to
-`dead_letters/`, by reason (they are not also outcomes).
+`outcome` holds kept and the drop reasons; `dead_lettered` the records written to the
+step's dead letters, by reason (they are not also outcomes).
 """
 
 from __future__ import annotations
 
 import json
-import posixpath
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from corpus.atomic_files import write_text
+from corpus.layout import STATS_FILE, side_path
 
-STATS_FILE = "stats.json"
 RECORDS_READ = "records_read"
 """The kind of the tallies (or counts) of records entering a stage; summed into one number."""
 OUTCOME = "outcome"
@@ -70,11 +69,12 @@ def _write_json(summary: dict, path: str) -> str:
 
 
 class WriteCounts(beam.PTransform):
-    """Sums `((kind, name), count)` pairs and writes them to `directory/stats.json`."""
+    """Sums `((kind, name), count)` pairs and writes them to the `stats.json` of the step
+    whose directory is `directory` (in its side directory)."""
 
     def __init__(self, directory: str) -> None:
         super().__init__()
-        self.path = posixpath.join(directory, STATS_FILE)
+        self.path = side_path(directory, STATS_FILE)
 
     def expand(self, counts: beam.PCollection) -> beam.PCollection:
         return (

@@ -13,7 +13,8 @@ from importlib import metadata
 
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.pipelines.output_ownership import COMPLETE_FILE, RUN_COMMAND, RUN_FILE
+from corpus.layout import COMPLETE_FILE, SIDE_SUFFIX, step_of_side_directory
+from corpus.pipelines.output_ownership import RUN_COMMAND, RUN_FILE
 from corpus.report.run_outputs import StageOutput, matching, read_json
 from corpus.tokenize.manifest import MANIFEST_FILE
 
@@ -71,14 +72,16 @@ def step_times(run_directory: str) -> list[dict]:
     """Every complete step's wall time (its `_SUCCESS`), in the order the steps ran."""
     steps = []
     root = run_directory.rstrip("/")
-    for pattern in ("*", "*/*"):
+    for pattern in (f"*{SIDE_SUFFIX}", f"*/*{SIDE_SUFFIX}"):
         for path in matching(posixpath.join(root, pattern, COMPLETE_FILE)):
             with FileSystems.open(path) as handle:
                 text = handle.read().decode("utf-8")
             times = json.loads(text) if text.strip() else {}
             steps.append(
                 {
-                    "step": posixpath.relpath(posixpath.dirname(path), root),
+                    "step": step_of_side_directory(
+                        posixpath.relpath(posixpath.dirname(path), root)
+                    ),
                     "started": times.get("started"),
                     "finished": times.get("finished"),
                     "seconds": times.get("seconds"),

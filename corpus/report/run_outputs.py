@@ -1,8 +1,9 @@
 """The stage directories of a run, found by their `stats.json`, and the files in them.
 
 A single-source run writes `OUTPUT/<stage>/`, a multi-source run `OUTPUT/<source>/<stage>/`
-and `OUTPUT/blend/`; any directory one or two levels down holding a `stats.json` is a
-stage. Stages are ordered as a run orders them (unknown names last, the blend at the end).
+and `OUTPUT/blend/`; any step one or two levels down whose side directory holds a
+`stats.json` is a stage. Stages are ordered as a run orders them (unknown names last, the
+blend at the end).
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ from typing import get_args
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import RunConfig
-from corpus.pipelines.dead_letters import DEAD_LETTERS_DIR
-from corpus.pipelines.dedup_audit import DUPLICATES_DIR, DUPLICATES_PREFIX
+from corpus.layout import (
+    DUPLICATES_DIR,
+    PARAGRAPHS_DIR,
+    REMOVED_DIR,
+    SIDE_SUFFIX,
+    STATS_FILE,
+    TOKENS_DIR,
+    side_path,
+    step_of_side_directory,
+)
+from corpus.pipelines.dead_letters import dead_letter_files
+from corpus.pipelines.dedup_audit import DUPLICATES_PREFIX
 from corpus.pipelines.document_io import DOCUMENTS_PREFIX
-from corpus.pipelines.output_ownership import BLEND_DIR, READ_STAGE, REMOVED_DIR
+from corpus.pipelines.output_ownership import BLEND_DIR, READ_STAGE
 from corpus.pipelines.paragraph_stats import STATS_PREFIX
-from corpus.pipelines.stage_stats import STATS_FILE
 from corpus.tokenize.token_shards import TOKENS_PREFIX
 
 RUN_ORDER: tuple[str, ...] = (
@@ -58,27 +68,25 @@ class StageOutput:
 
     @property
     def token_files(self) -> list[str]:
-        return matching(posixpath.join(self.path, f"{TOKENS_PREFIX}-*.parquet"))
+        return matching(side_path(self.path, TOKENS_DIR, f"{TOKENS_PREFIX}-*.parquet"))
 
     @property
     def paragraph_statistics_files(self) -> list[str]:
-        return matching(posixpath.join(self.path, STATS_PREFIX, f"{STATS_PREFIX}-*.parquet"))
+        return matching(side_path(self.path, PARAGRAPHS_DIR, f"{STATS_PREFIX}-*.parquet"))
 
     @property
     def dead_letter_files(self) -> list[str]:
-        return matching(posixpath.join(self.path, DEAD_LETTERS_DIR, "*.jsonl"))
+        return dead_letter_files(self.path)
 
     @property
     def duplicate_files(self) -> list[str]:
-        """The dedup stage's audit table: `duplicates/duplicates-*.parquet`."""
-        return matching(posixpath.join(self.path, DUPLICATES_DIR, f"{DUPLICATES_PREFIX}-*.parquet"))
+        """The dedup stage's audit table: `dedup.meta/duplicates/duplicates-*.parquet`."""
+        return matching(side_path(self.path, DUPLICATES_DIR, f"{DUPLICATES_PREFIX}-*.parquet"))
 
     @property
     def removed_files(self) -> list[str]:
-        """Filter debug output: `removed/reason=<slug>/documents-*.parquet`."""
-        return matching(
-            posixpath.join(self.path, REMOVED_DIR, "*", f"{DOCUMENTS_PREFIX}-*.parquet")
-        )
+        """Filter debug output: `filter.meta/removed/reason=<slug>/documents-*.parquet`."""
+        return matching(side_path(self.path, REMOVED_DIR, "*", f"{DOCUMENTS_PREFIX}-*.parquet"))
 
 
 def _order(stage: StageOutput) -> tuple:
@@ -89,11 +97,11 @@ def _order(stage: StageOutput) -> tuple:
 
 def find_stages(run_directory: str) -> list[StageOutput]:
     run_directory = run_directory.rstrip("/")
-    found = matching(posixpath.join(run_directory, "*", STATS_FILE))
-    found += matching(posixpath.join(run_directory, "*", "*", STATS_FILE))
+    found = matching(posixpath.join(run_directory, f"*{SIDE_SUFFIX}", STATS_FILE))
+    found += matching(posixpath.join(run_directory, "*", f"*{SIDE_SUFFIX}", STATS_FILE))
     stages = []
     for stats_path in found:
-        path = posixpath.dirname(stats_path)
+        path = step_of_side_directory(posixpath.dirname(stats_path))
         relative = posixpath.relpath(path, run_directory)
         source_dir, stage = posixpath.split(relative)
         stages.append(StageOutput(source_dir, stage, path, read_json(stats_path)))

@@ -17,6 +17,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
 from corpus.config import RunConfig
+from corpus.layout import DEAD_LETTERS_DIR, side_path
 from corpus.pipelines.output_ownership import BLEND_DIR, REPORT_HTML, REPORT_JSON
 from corpus.pipelines.stage_stats import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
 from corpus.report.progress import stage_text
@@ -113,7 +114,7 @@ def dead_letters(steps: dict[str, dict]) -> list[str]:
             reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(letters.items()))
             warnings.append(
                 f"{name}: {sum(letters.values()):,} records dead-lettered ({reasons}), "
-                "kept in its dead_letters/"
+                f"kept in {side_path(name, DEAD_LETTERS_DIR)}/"
             )
     return warnings
 
@@ -163,7 +164,9 @@ def summarise(
     if empty and not config.allow_empty_sources:
         summary.failures.append(EMPTY_FAILURE)
     if BLEND_DIR in steps:
-        blend_report = _read_json(posixpath.join(config.output, BLEND_DIR, BLEND_REPORT_JSON))
+        blend_report = _read_json(
+            side_path(posixpath.join(config.output, BLEND_DIR), BLEND_REPORT_JSON)
+        )
         warnings, short = blend_shortfalls(blend_report or {})
         summary.warnings += warnings
         if short and config.blend_shortfall == "fail":

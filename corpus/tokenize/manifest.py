@@ -1,7 +1,8 @@
 """The manifest of a tokenized output: what it holds and what produced it.
 
-`manifest.json` beside the shards: every shard with its documents, tokens and files (name,
-bytes, sha256), the totals, the tokenizer (where it is, its sha256, vocabulary size, BOS and
+`manifest.json` beside the Megatron shards: every shard with its documents, tokens and files
+(name, bytes, sha256; the Parquet table's in the side directory's `tokens/`, the texts' in
+`text/`), the totals, the tokenizer (where it is, its sha256, vocabulary size, BOS and
 EOS ids, the Megatron dtype) and the run configuration. The same input and configuration
 give the same manifest, byte for byte.
 """

@@ -1,13 +1,15 @@
 """One shard of tokenized documents, written in every output format.
 
 A shard is a set of documents in a fixed order, written as:
-- `tokens-SSSSS-of-NNNNN_text_document.bin/.idx`: Megatron's indexed dataset;
+- `tokens-SSSSS-of-NNNNN_text_document.bin/.idx`: Megatron's indexed dataset, in the
+  step's directory;
 - `tokens-SSSSS-of-NNNNN.parquet` (unless turned off): one row per document (`id`,
-  `source`, `num_tokens`, `input_ids` list<int32>), zstd or uncompressed;
+  `source`, `num_tokens`, `input_ids` list<int32>), zstd or uncompressed, in the side
+  directory's `tokens/` (a table of its own, so that every tool reads it by directory);
 - optionally `text-SSSSS-of-NNNNN.jsonl[.gz|.zst]`: `{"text": ...}` per document, the input
-  of Megatron's own preprocess tool.
+  of Megatron's own preprocess tool, in the side directory's `text/`.
 The token ids are the same in both token formats, BOS and EOS included. Each file is
-written atomically; the shard's record lists them with their sizes and sha256.
+written atomically; the shard's record lists them by name with their sizes and sha256.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pyarrow.parquet as pq
 
 from corpus.atomic_files import Compression, WrittenFile, write_atomically
 from corpus.config import DocumentOrder, TextJsonl, TokenParquet
+from corpus.layout import TEXT_DIR, TOKENS_DIR, side_path
 from corpus.pipelines.sharded_write import JsonLinesFormat, shard_name
 from corpus.tokenize.megatron import PREFIX_SUFFIX, write_indexed_dataset
 
@@ -134,17 +137,19 @@ def write_token_shard(
     parquet: TokenParquet = "zstd",
     text_jsonl: TextJsonl = "off",
 ) -> ShardRecord:
-    """Writes shard `index` of `count` holding `documents`, in the order given."""
+    """Writes shard `index` of `count` holding `documents`, in the order given: the Megatron
+    files in `directory`, the others in its side directory."""
     lengths, values = token_arrays(documents)
     files = write_indexed_dataset(directory, megatron_prefix(index, count), lengths, values, dtype)
     if parquet != "off":
         name = shard_name(TOKENS_PREFIX, index, count, "parquet")
-        files.append(write_token_parquet(directory, name, documents, lengths, values, parquet))
+        tables = side_path(directory, TOKENS_DIR)
+        files.append(write_token_parquet(tables, name, documents, lengths, values, parquet))
     if text_jsonl != "off":
         texts = [{"text": d.text} for d in documents]
         files.append(
             write_atomically(
-                directory,
+                side_path(directory, TEXT_DIR),
                 shard_name(TEXT_PREFIX, index, count, text_jsonl),
                 lambda h: JsonLinesFormat().write(texts, h),
                 JSONL_COMPRESSION[text_jsonl],
