@@ -52,9 +52,8 @@ from synthetic_documents import (
     recorded_parameters,
 )
 
-from corpus.layout import STATS_FILE, side_path
+from corpus.layout import RUN_FILE, STATS_FILE, side_path
 from corpus.pipelines.document_io import documents_glob
-from corpus.pipelines.output_ownership import RUN_FILE
 
 OUTCOMES = ("url_duplicate", "exact_duplicate", "near_duplicate", "kept")
 

@@ -39,9 +39,9 @@ import pyarrow.parquet as pq
 from fixture_warc import DEFAULT_FIXTURES, build_warc, fixture_pages
 
 from corpus.config import validate
+from corpus.io.shards import ROW_GROUP_ROWS
 from corpus.pipelines.document_io import documents_glob
 from corpus.pipelines.run import run_stage
-from corpus.pipelines.sharded_write import ROW_GROUP_ROWS
 from corpus.schema import (
     DOCUMENT_FIELDS,
     DOCUMENT_SCHEMA,

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash
 
-from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.config import DedupConfig, MinHashConfig
 from corpus.dedup.fingerprint import Fingerprinter
 from corpus.dedup.minhash import polynomial_hash32
 from corpus.dedup.shingles import char_shingles

@@ -67,8 +67,8 @@ from minhash_throughput import DEFAULT_FIXTURES, livedoor_bodies
 from corpus.dedup.lsh import jaccard
 from corpus.dedup.shingles import char_shingles, without_whitespace
 from corpus.extract.scripts import codepoints, script_ratios
-from corpus.pipelines.document_io import DOCUMENTS_PREFIX
-from corpus.pipelines.sharded_write import ParquetFormat, shard_name
+from corpus.io.shards import ParquetFormat, shard_name
+from corpus.layout import DOCUMENTS_PREFIX
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph, join_paragraphs
 
 DERIVED_SHARES = {"exact": 0.1, "near": 0.1, "url": 0.1}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 
 
 def _refuse(message: str) -> None:

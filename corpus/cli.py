@@ -87,7 +87,9 @@ def stage_config(args: argparse.Namespace, inputs: list[str], output: str) -> Ru
     return validate(apply_overrides(raw, args.set), args.config or "command line")
 
 
-def command_run(args: argparse.Namespace, beam_args: list[str]) -> Ran:
+def command_run(args: argparse.Namespace, beam_args: list[str]) -> Ran | None:
+    if args.dry_run:
+        return command_dry_run(args)
     from corpus.config import load_config
     from corpus.interrupted import resumable
     from corpus.pipelines.run import run
@@ -97,6 +99,16 @@ def command_run(args: argparse.Namespace, beam_args: list[str]) -> Ran:
     with resumable(config.output), explaining_write_errors(config.output):
         steps = run(config, beam_args, args.overwrite, args.config, args.take_over_lock)
     return Ran(config, steps, with_report=True)
+
+
+def command_dry_run(args: argparse.Namespace) -> None:
+    """`corpus run CONFIG --dry-run`: validates the config without a network request and
+    prints the plan of its steps (corpus.pipelines.run_plan); writes nothing."""
+    from corpus.config import load_config
+    from corpus.pipelines.run_plan import plan_lines, run_plan
+
+    config = load_config(args.config, args.set, offline=True)
+    print("\n".join(plan_lines(config, run_plan(config), f"corpus run {args.config}")))
 
 
 def command_stage(args: argparse.Namespace, beam_args: list[str]) -> Ran:
@@ -129,7 +141,7 @@ def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> N
 
 
 def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> None:
-    from corpus.config import ConfigError
+    from corpus.errors import ConfigError
     from corpus.filters.training import train_classifier
     from corpus.quality.inputs import training_examples
 
@@ -162,7 +174,7 @@ def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> 
 
 
 def command_evaluate_filter(args: argparse.Namespace, beam_args: list[str]) -> None:
-    from corpus.config import ConfigError
+    from corpus.errors import ConfigError
     from corpus.quality.evaluate_filter import evaluate_filter
 
     try:
@@ -175,7 +187,7 @@ def command_evaluate_filter(args: argparse.Namespace, beam_args: list[str]) -> N
 
 
 def command_stats(args: argparse.Namespace, beam_args: list[str]) -> None:
-    from corpus.config import ConfigError
+    from corpus.errors import ConfigError
     from corpus.report.progress import Step
     from corpus.report.write import write_report
 
@@ -296,6 +308,13 @@ def parser() -> argparse.ArgumentParser:
         commands, "run", "run the steps a config file lists, end to end", command_run, True
     )
     _flag(run, "config", help="the run's YAML config (every key: docs/configuration.md)")
+    _flag(
+        run,
+        "--dry-run",
+        action="store_true",
+        help="validate the config and print the plan of its steps, with the files each "
+        "reads; contact no remote file, write nothing",
+    )
 
     for name, (stage, help_text, inputs_help) in STAGE_COMMANDS.items():
         sub = _command(commands, name, help_text, command_stage, True)
@@ -473,7 +492,8 @@ def run_command(
 ) -> int:
     """Runs the command `args` names; prints its closing summary; returns its exit status."""
     from corpus.beam_flags import beam_options
-    from corpus.config import ConfigError, RunConfig
+    from corpus.config import RunConfig
+    from corpus.errors import ConfigError
     from corpus.interrupted import Interrupted, noting_interrupts
     from corpus.remote.file_systems import use_beam_options
 

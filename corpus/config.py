@@ -11,38 +11,45 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from corpus.blend.blend_file import BlendFile, load_blend
+from corpus.config_section import Section, YamlOff
+from corpus.dedup.config import DedupConfig
+from corpus.errors import ConfigError
 from corpus.extract.prefilter import MIN_KANA
 from corpus.filters.chain import FilterChain
+from corpus.layout import BLEND_DIR, LOGS_DIR, TOKENIZER_DIR
 from corpus.model_files import is_file
 from corpus.remote import https  # noqa: F401  (a config may name http(s):// files)
+from corpus.remote.crawl import CRAWL_NAME, crawl_files, file_ranges
 from corpus.sources import READERS, make_reader
 
-if TYPE_CHECKING:
-    from corpus.blend.blend_file import BlendFile
+OFFLINE = "offline"
+"""Validation context key: when true, validation looks at no file the config names (a
+crawl's list of files is not read, so `inputs` stays the crawl; an `ExistingFile` is not
+checked): `corpus run --dry-run` reports on those files itself, without a network request."""
 
 
-class ConfigError(ValueError):
-    """A configuration problem, reported before the run starts."""
+def _offline(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(OFFLINE))
 
 
-def _existing_file(path: str) -> str:
-    if not is_file(path):
+def _existing_file(path: str, info: ValidationInfo) -> str:
+    if not _offline(info) and not is_file(path):
         raise ValueError(f"{path} does not exist or is not a file")
     return path
 
@@ -52,22 +59,7 @@ ExistingFile = Annotated[str, AfterValidator(_existing_file)]
 (gs://, s3://), checked through Beam FileSystems."""
 
 
-def _false_is_off(value: Any) -> Any:
-    return "off" if value is False else value
-
-
-_Choice = TypeVar("_Choice")
-YamlOff = Annotated[_Choice, BeforeValidator(_false_is_off)]
-"""A choice that includes `off`, e.g. `YamlOff[Literal["off", "newest"]]`: YAML 1.1 reads a
-bare `off` (and `no`, `false`) as false, which here means `off`. `true` (also `on`, `yes`)
-names none of the choices and is still refused."""
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class ExtractConfig(_Section):
+class ExtractConfig(Section):
     """WARC -> Japanese documents."""
 
     method: Literal["paragraphs", "trafilatura"] = "paragraphs"
@@ -144,7 +136,7 @@ def load_chain_file(path: str | Path) -> list[Any]:
     ]
 
 
-class FilterConfig(_Section):
+class FilterConfig(Section):
     """Documents -> the documents worth training on."""
 
     chain: list[dict[str, Any]] | str = Field(str(DEFAULT_CHAIN), validate_default=True)
@@ -166,96 +158,12 @@ class FilterConfig(_Section):
         return self
 
 
-CANDIDATE_THRESHOLD = 0.6
-"""MinHash-LSH bands x rows are tuned for this Jaccard similarity by default (measured on
-benchmarks/dedup_quality.py: see `MinHashConfig.candidate_threshold`)."""
-
-
-class MinHashConfig(_Section):
-    """Near-duplicate documents by MinHash-LSH, one document kept per cluster.
-
-    Two thresholds: LSH (bands x rows) finds candidate pairs, tuned for recall at
-    `candidate_threshold`; each candidate is then decided at `threshold` by `verify`.
-    Guarantee (with `verify: exact`): every document removed as a near-duplicate has an
-    exact shingle Jaccard >= `threshold` with the document kept for its cluster; a document
-    that does not reach it against that kept document is kept itself (a chain of pairs
-    above the threshold never removes a document below it)."""
-
-    enabled: bool = True
-    """Run MinHash-LSH near-duplicate removal."""
-    shingles: Literal["chars", "words"] = "chars"
-    """Character n-grams (no segmenter needed for Japanese) or word n-grams (SudachiPy)."""
-    n: int = Field(5, ge=1, le=64)
-    """Shingle length in characters or words."""
-    shingle_hash: Literal["polynomial", "sha1"] = "polynomial"
-    """How a shingle becomes the 32-bit value MinHash permutes: `polynomial` over its code
-    points, vectorised (several times faster; equal to datasketch's MinHash given
-    `hashfunc=corpus.dedup.minhash.polynomial_hash32`), or `sha1`, datasketch's default
-    (for signatures comparable with plain `datasketch.MinHash`'s)."""
-    num_perm: int = Field(112, ge=8, le=1024)
-    """Permutations per signature (datatrove and FineWeb: 112 = 14 bands x 8 rows)."""
-    threshold: float = Field(0.8, gt=0.0, lt=1.0)
-    """The decision: a candidate pair is a near-duplicate when its Jaccard similarity (as
-    `verify` measures it) is at least this."""
-    candidate_threshold: float = Field(CANDIDATE_THRESHOLD, gt=0.0, lt=1.0)
-    """The Jaccard similarity bands x rows are chosen for (as datasketch chooses them for
-    its threshold); at most `threshold`. Lower finds more of the pairs at `threshold`
-    (112 permutations: a pair at J 0.8 becomes a candidate with probability 0.47 when
-    bands x rows are chosen for 0.8, 0.98 for 0.6, 0.9998 for 0.5), at the cost of more
-    candidates to verify."""
-    false_positive_weight: float = Field(0.5, ge=0.0, le=1.0)
-    """Weight of false positives when choosing bands x rows (datasketch's default)."""
-    false_negative_weight: float = Field(0.5, ge=0.0, le=1.0)
-    """Weight of false negatives when choosing bands x rows (datasketch's default)."""
-    seed: int = Field(1, ge=0)
-    """Seed of the permutations (datasketch's default is 1)."""
-    verify: YamlOff[Literal["off", "signatures", "exact"]] = "exact"
-    """How candidate pairs, and each removed document against its cluster's kept document,
-    are measured against `threshold`: `exact`, the exact shingle Jaccard (the candidates are
-    read and shingled again, and their shingle hashes cross a shuffle, about 8 bytes per
-    shingle); `signatures`, the share of agreeing signature values (MinHash's estimate:
-    cheaper, but with standard error sqrt(J(1-J)/num_perm), 0.038 at J 0.8 and 112
-    permutations, it admits pairs below the threshold and misses some above it); or `off`,
-    every candidate pair is a near-duplicate and clusters are not checked (pairs and chains
-    far below the threshold are removed). Measured (benchmarks/dedup_quality.py, livedoor
-    articles, seeds 1-10, J >= 0.8): `exact` with `candidate_threshold` 0.6 recall 0.96-1.00,
-    precision 1.00; `signatures` with bands x rows for 0.8 recall 0.79-0.96, precision
-    0.69-0.96. Its cost: the stage on benchmarks/dedup_scale.py's 20,000 documents (2
-    workers, a shared 2-core machine) took 79 s against 23-37 s with `signatures`."""
-
-    @model_validator(mode="after")
-    def _candidates_below_decision(self) -> MinHashConfig:
-        if self.candidate_threshold > self.threshold:
-            raise ValueError(
-                f"candidate_threshold {self.candidate_threshold} is above threshold "
-                f"{self.threshold}: pairs between them could never become candidates"
-            )
-        return self
-
-
-class DedupConfig(_Section):
-    """Documents -> one document per cluster of duplicates."""
-
-    url: YamlOff[Literal["off", "newest", "longest"]] = "newest"
-    """Documents with the same URL (across dumps): keep the newest capture or the longest
-    text; `off` keeps all."""
-    exact: bool = True
-    """Documents with the same normalised text: keep the earliest dated."""
-    minhash: MinHashConfig = MinHashConfig()
-    """Near-duplicate documents."""
-    previous: list[str] = []
-    """Signature files of earlier dedup runs (globs of their `dedup.meta/signatures/*.parquet`): new
-    documents that duplicate those runs' documents (by URL, text or MinHash) are removed;
-    the earlier documents always win and are not written again. Incremental, cross-dump
-    dedup without re-reading the earlier text."""
-
-
 DocumentOrder = Literal["shuffle", "keep"]
 TextJsonl = Literal["off", "jsonl", "jsonl.gz", "jsonl.zst"]
 TokenParquet = Literal["zstd", "uncompressed", "off"]
 
 
-class TokenizerTrainingConfig(_Section):
+class TokenizerTrainingConfig(Section):
     """A SentencePiece Unigram model with byte fallback, trained on a sample of documents.
     The defaults suit Japanese, as LLM-jp's tokenizer: no NFKC, digits split, spaces kept."""
 
@@ -278,7 +186,7 @@ class TokenizerTrainingConfig(_Section):
     """Seed of the sample's order."""
 
 
-class TokenizeConfig(_Section):
+class TokenizeConfig(Section):
     """Documents -> token ids in Megatron `.bin`/`.idx` and Parquet shards."""
 
     model: ExistingFile | None = None
@@ -314,11 +222,11 @@ class TokenizeConfig(_Section):
     preprocess tool: `jsonl`, `jsonl.gz` or `jsonl.zst` (the extension says the compression)."""
 
 
-class ParagraphStatsConfig(_Section):
+class ParagraphStatsConfig(Section):
     """Uzushio's paragraph statistics: every paragraph's exact and near-duplicate frequency
     across the corpus, attached to the documents for the filter stage."""
 
-    previous: list[str] = []
+    previous: list[str] = []  # noqa: RUF012  (a pydantic field: copied per model)
     """Statistics files of earlier runs (globs of their
     `paragraph_stats.meta/paragraphs/*.parquet`) to merge with this run's: frequencies add
     up and near-duplicate groups are formed over all of them, as one run over every dump
@@ -327,7 +235,7 @@ class ParagraphStatsConfig(_Section):
     """The statistics Parquet files are sized to hold about this many paragraphs each."""
 
 
-class OutputConfig(_Section):
+class OutputConfig(Section):
     documents_per_shard: int = Field(50_000, ge=1)
     """Parquet shards are sized to hold about this many documents each."""
 
@@ -337,7 +245,7 @@ Stage = Literal["extract", "paragraph_stats", "filter", "dedup", "tokenize"]
 
 WARC_READER = "warc"
 SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-RESERVED_SOURCE_NAMES = ("blend", "tokenizer", "logs")
+RESERVED_SOURCE_NAMES = (BLEND_DIR, TOKENIZER_DIR, LOGS_DIR)
 """Directories of the run's output that are not a source's."""
 
 
@@ -346,7 +254,7 @@ def _check_stage_order(stages: list[str]) -> None:
         raise ValueError("stages: tokenize writes no documents for a later stage to read")
 
 
-class CrawlInputs(_Section):
+class CrawlInputs(Section):
     """Common Crawl files named by their crawl (corpus/remote/crawl.py): when the config is
     validated, the crawl's list of files (`crawl-data/CRAWL/warc.paths.gz`) is read and
     the chosen files' addresses become the inputs; `run.json` records them."""
@@ -368,9 +276,6 @@ class CrawlInputs(_Section):
     @field_validator("crawl")
     @classmethod
     def _valid_crawl(cls, crawl: str) -> str:
-        # Imported here: corpus.remote.crawl imports ConfigError from this module.
-        from corpus.remote.crawl import CRAWL_NAME
-
         if not CRAWL_NAME.fullmatch(crawl):
             raise ValueError(f"{crawl!r} is not a crawl's name such as CC-MAIN-2024-22")
         return crawl
@@ -378,8 +283,6 @@ class CrawlInputs(_Section):
     @field_validator("files", mode="before")
     @classmethod
     def _valid_files(cls, files: Any) -> Any:
-        from corpus.remote.crawl import file_ranges
-
         file_ranges(files)
         return files
 
@@ -400,7 +303,7 @@ def _crawl_or_globs(value: Any) -> Any:
 Inputs = Annotated[list[str] | CrawlInputs, BeforeValidator(_crawl_or_globs)]
 
 
-class _HasInputs(_Section):
+class _HasInputs(Section):
     """A config section with `inputs`: files or globs, or a crawl (`CrawlInputs`), which
     validation replaces by the addresses of its files."""
 
@@ -408,10 +311,13 @@ class _HasInputs(_Section):
 
     @property
     def crawl_inputs(self) -> CrawlInputs | None:
-        """The crawl `inputs` named, if it named one (`inputs` holds its files)."""
+        """The crawl `inputs` named, if it named one (`inputs` holds its files, unless
+        validated `OFFLINE`)."""
         return self._crawl
 
-    def _expand_crawl(self, reader: str, first_stage: str | None, where: str) -> None:
+    def _expand_crawl(
+        self, reader: str, first_stage: str | None, where: str, info: ValidationInfo
+    ) -> None:
         crawl = self.inputs
         if not isinstance(crawl, CrawlInputs):
             return
@@ -424,11 +330,11 @@ class _HasInputs(_Section):
             )
         if reader == WARC_READER and first_stage != "extract":
             raise ValueError("stages: a crawl's WARC files go to `extract` first")
-        from corpus.remote.crawl import crawl_files  # here: see CrawlInputs
-
+        self._crawl = crawl
+        if _offline(info):
+            return
         files = crawl_files(crawl.crawl, crawl.files, crawl.kind, crawl.base)
         object.__setattr__(self, "inputs", files)  # resolved once, here: the model is frozen
-        self._crawl = crawl
 
 
 class SourceConfig(_HasInputs):
@@ -444,7 +350,7 @@ class SourceConfig(_HasInputs):
     `extract`, or document Parquet files to a later stage), as in the single-source form.
     `jsonl`, `parquet`, `wikipedia` or `wet` (corpus/sources/): the reader turns the inputs
     into documents in a first step, `read` (OUTPUT/NAME/read/), before the stages."""
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {}  # noqa: RUF012  (a pydantic field: copied per model)
     """The reader's options, its fields in corpus/sources/ (e.g. `{text_field: body}` for
     `jsonl`); `source`, the documents' `source`, defaults to the source's name. `warc`
     takes none: extraction is set by the run's `extract:`."""
@@ -475,8 +381,8 @@ class SourceConfig(_HasInputs):
         return self
 
     @model_validator(mode="after")
-    def _crawl_files(self) -> SourceConfig:
-        self._expand_crawl(self.reader, self.stages[0] if self.stages else None, "")
+    def _crawl_files(self, info: ValidationInfo) -> SourceConfig:
+        self._expand_crawl(self.reader, self.stages[0] if self.stages else None, "", info)
         return self
 
     def reader_options(self, name: str) -> dict[str, Any]:
@@ -559,14 +465,12 @@ class RunConfig(_HasInputs):
         return self
 
     @model_validator(mode="after")
-    def _crawl_files(self) -> RunConfig:
-        self._expand_crawl(WARC_READER, self.stages[0], " (a source's, under `sources:`)")
+    def _crawl_files(self, info: ValidationInfo) -> RunConfig:
+        where = " (a source's, under `sources:`)"
+        self._expand_crawl(WARC_READER, self.stages[0], where, info)
         return self
 
     def _checked_blend(self) -> BlendFile:
-        # Imported here: corpus.blend.blend_file imports ConfigError from this module.
-        from corpus.blend.blend_file import BlendFile, load_blend
-
         if self.sources is None:
             raise ValueError("blend: a blend needs named `sources`")
         if isinstance(self.blend, str):
@@ -594,8 +498,6 @@ class RunConfig(_HasInputs):
 
     def blend_file(self) -> BlendFile | None:
         """The validated blend, or None without one."""
-        from corpus.blend.blend_file import BlendFile
-
         return None if self.blend is None else BlendFile.model_validate(self.blend)
 
 
@@ -629,19 +531,20 @@ def _problems(error: ValidationError) -> list[str]:
     ]
 
 
-def validate(raw: Any, origin: str = "config") -> RunConfig:
+def validate(raw: Any, origin: str = "config", offline: bool = False) -> RunConfig:
+    """`raw` as a RunConfig, or ConfigError naming every problem; `offline`: see OFFLINE."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{origin}: expected a mapping of keys at the top level")
     try:
-        return RunConfig.model_validate(raw)
+        return RunConfig.model_validate(raw, context={OFFLINE: offline})
     except ValidationError as error:
         problems = [f"  {problem}" for problem in _problems(error)]
         raise ConfigError(f"{origin} is invalid:\n" + "\n".join(problems)) from None
 
 
-def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
+def load_config(path: str | Path, overrides: list[str] = (), offline: bool = False) -> RunConfig:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"cannot read config {path}: {error}") from None
-    return validate(apply_overrides(raw or {}, list(overrides)), str(path))
+    return validate(apply_overrides(raw or {}, list(overrides)), str(path), offline)

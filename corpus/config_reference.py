@@ -28,7 +28,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from corpus.blend.blend_file import BlendFile
-from corpus.config import ConfigError, RunConfig, SourceConfig
+from corpus.config import RunConfig, SourceConfig
+from corpus.errors import ConfigError
 from corpus.sources import READERS
 
 COMMAND = "python -m corpus.config_reference > docs/configuration.md"

@@ -16,6 +16,36 @@ from __future__ import annotations
 
 import posixpath
 
+# The run's output directory, `OUTPUT/`.
+RUN_FILE = "run.json"
+"""Identifies the run that owns an output directory: its command, config and input files."""
+RUN_COMMAND = "run"
+"""`run.json`'s command for `corpus run` (a single-stage command records its stage's name)."""
+LOCK_FILE = "run.lock"
+LOGS_DIR = "logs"
+LOG_FILE = "corpus.log"
+"""In the run's log directory, `OUTPUT/logs/`."""
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+REPORT_MARKDOWN = "report.md"
+REPORT_FILES = (REPORT_JSON, REPORT_HTML, REPORT_MARKDOWN)
+READ_STAGE = "read"
+"""The first step of a reader source: its files -> documents."""
+TOKENIZER_DIR = "tokenizer"
+BLEND_DIR = "blend"
+
+# The files in a step's directory and its side directory: `PREFIX-SSSSS-of-NNNNN.EXT` shards.
+DOCUMENTS_PREFIX = "documents"
+TOKENS_PREFIX = "tokens"
+TEXT_PREFIX = "text"
+DEAD_LETTERS_PREFIX = "dead_letters"
+DUPLICATES_PREFIX = "duplicates"
+SIGNATURES_PREFIX = "signatures"
+STATS_PREFIX = "paragraphs"
+"""The paragraph statistics table's shards."""
+MODEL_FILE = "tokenizer.model"
+MANIFEST_FILE = "manifest.json"
+
 SIDE_SUFFIX = ".meta"
 COMPLETE_FILE = "_SUCCESS"
 """Written into a step's side directory last, once the step's work has succeeded."""

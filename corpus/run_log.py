@@ -21,10 +21,9 @@ import sys
 import tempfile
 import threading
 
+from corpus.layout import LOG_FILE, LOGS_DIR
 from corpus.terminal import terminal
 
-LOG_FILE = "corpus.log"
-"""In the run's log directory, `OUTPUT/logs/` (corpus.pipelines.output_ownership.LOGS_DIR)."""
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 HELD_RECORDS = 100_000
 """Records held before the log opens, at most (Beam's import and option parsing log a few)."""
@@ -91,9 +90,6 @@ def log_path(output: str | None) -> str:
     """`OUTPUT/logs/corpus.log` for a local output directory; for one on a remote file
     system (gs://, s3://), or no output directory, a new file in the local temporary
     directory."""
-    # Imported here: the command imports this module before Beam, to hold Beam's logging.
-    from corpus.pipelines.output_ownership import LOGS_DIR
-
     if output is not None and "://" not in output:
         return posixpath.join(output, LOGS_DIR, LOG_FILE)
     handle, path = tempfile.mkstemp(prefix="corpus-", suffix=".log")

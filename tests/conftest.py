@@ -12,6 +12,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = SHARED / "fixtures"
 TOKENIZERS = SHARED / "tokenizers"
+QUICKSTART_STEPS = [
+    "web/extract",
+    "web/paragraph_stats",
+    "web/filter",
+    "web/dedup",
+    "encyclopedia/read",
+    "tokenizer",
+    "web/tokenize",
+    "encyclopedia/tokenize",
+    "blend",
+]
+"""The quickstart's steps (`configs/sample.yaml`), in the order a run takes them."""
 
 
 def require_shared(path: Path) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from corpus.io.reading import read_dead_letters
 from corpus.layout import STATS_FILE, side_directory
-from corpus.pipelines.dead_letters import read_dead_letters
 
 
 def side(step: Path) -> Path:

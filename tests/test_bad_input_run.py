@@ -12,13 +12,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from corpus.accounting import accounted
 from corpus.config import ExtractConfig, validate
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.outcome import Outcome
 from corpus.extract.paragraphs import MAX_PATH_CHARS
 from corpus.extract.triage import triage
 from corpus.pipelines.run import run
-from corpus.pipelines.stage_stats import accounted
 from corpus.warc.reader import read_warc
 from tests.bad_inputs import (
     MAX_RECORD_BYTES,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from corpus.blend.blend_file import BlendFile, load_blend
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 
 BLENDS = Path(__file__).resolve().parents[1] / "configs" / "blends"
 

@@ -11,7 +11,8 @@ from corpus.blend.hashing import HASH_BITS, document_hash
 from corpus.blend.report import report_dict, report_markdown
 from corpus.blend.selection import select_in_memory
 from corpus.blend.splits import TEST, TRAIN, VALID, Splits
-from corpus.config import ConfigError, validate
+from corpus.config import validate
+from corpus.errors import ConfigError
 from tests.test_blend_selection import AVAILABLE, RECORDS, SEED, WIKI, three_sources
 
 VALID_FRACTION = 0.1

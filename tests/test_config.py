@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.config import ConfigError, RunConfig, load_config, validate
+from corpus.config import RunConfig, load_config, validate
+from corpus.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from corpus.cli import main
-from corpus.config import ConfigError, apply_overrides, validate
+from corpus.config import apply_overrides, validate
+from corpus.errors import ConfigError
 from corpus.remote.crawl import chosen, file_ranges
 from tests.http_files import http_server
 from tests.step_outputs import stats_of

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from corpus.accounting import accounted
 from corpus.cli import main
-from corpus.pipelines.stage_stats import accounted
 from corpus.schema import DOCUMENT_SCHEMA, Paragraph
 from corpus.sources.records import make_document
 from tests.step_outputs import dead_letters_of, stats_of

@@ -9,10 +9,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpus.config import ConfigError, validate
+from corpus.config import validate
 from corpus.dedup.exact import text_key
 from corpus.dedup.lsh import jaccard
 from corpus.dedup.shingles import document_shingles
+from corpus.errors import ConfigError
 from corpus.pipelines.dedup import LostDocumentsError, check_represented
 from corpus.pipelines.run import run_stage
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_dedup_pipeline import dedup, kept_rows, write_input
 
-from corpus.config import DedupConfig
+from corpus.dedup.config import DedupConfig
 from corpus.dedup.fingerprint import Fingerprinter
 from corpus.dedup.lsh import jaccard
 from corpus.dedup.shingles import document_shingles, without_whitespace

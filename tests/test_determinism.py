@@ -21,26 +21,11 @@ from pathlib import Path
 import pytest
 
 from corpus.atomic_files import is_temporary
-from corpus.layout import COMPLETE_FILE
-from corpus.pipelines.output_ownership import (
-    LOGS_DIR,
-    REPORT_HTML,
-    REPORT_JSON,
-    REPORT_MARKDOWN,
-)
+from corpus.layout import COMPLETE_FILE, LOGS_DIR, REPORT_HTML, REPORT_JSON, REPORT_MARKDOWN
+from tests.conftest import QUICKSTART_STEPS
 
 REPO = Path(__file__).resolve().parents[1]
-STEPS = [
-    "blend",
-    "encyclopedia/read",
-    "encyclopedia/tokenize",
-    "tokenizer",
-    "web/dedup",
-    "web/extract",
-    "web/filter",
-    "web/paragraph_stats",
-    "web/tokenize",
-]
+STEPS = sorted(QUICKSTART_STEPS)
 """Every step of the quickstart, each marked complete by its `_SUCCESS`."""
 
 

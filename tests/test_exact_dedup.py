@@ -14,7 +14,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 from apache_beam.testing.util import assert_that, equal_to
 
-from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.config import DedupConfig, MinHashConfig
 from corpus.dedup.exact import normalize_text, text_key, url_key
 from corpus.dedup.fingerprint import (
     Fingerprint,

@@ -7,11 +7,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from corpus.accounting import accounted
 from corpus.cli import main
-from corpus.config import ConfigError, validate
+from corpus.config import validate
+from corpus.errors import ConfigError
 from corpus.extract.outcome import Outcome
 from corpus.pipelines.run import run_stage
-from corpus.pipelines.stage_stats import accounted
 from corpus.warc.reader import ReadFailure, read_warc
 from tests.step_outputs import dead_letters_of, side, stats_of
 

@@ -14,7 +14,8 @@ import pytest
 from corpus.cli import main
 from corpus.config import validate
 from corpus.filters.chain import FilterChain
-from corpus.pipelines.filter import reason_slug
+from corpus.layout import COMPLETE_FILE
+from corpus.pipelines.filter import FILTER_COUNTS, reason_slug
 from corpus.schema import DOCUMENT_SCHEMA, Document
 from tests.conftest import TOKENIZERS, require_shared
 from tests.step_outputs import side, stats_of
@@ -68,6 +69,29 @@ def test_filter_accounting_matches_the_chain_applied_in_plain_python(run):
     kept = read_documents(run["out"] / "filter")
     assert len(kept) == expected["kept"]
     assert all(p.live for d in kept for p in d.paragraphs)
+
+
+def test_each_filters_counts_and_time_are_recorded(run):
+    chain = FilterChain.from_entries(CHAIN)
+    for document in read_documents(run["out"] / "paragraph_stats"):
+        chain.apply(document)
+    expected = [
+        {"filter": f.label} | {kind: getattr(counts, kind) for kind in FILTER_COUNTS}
+        for f, counts in zip(chain.filters, chain.counts, strict=True)
+    ]
+    stats = stats_of(run["out"] / "filter")
+    assert stats["filters"] == expected
+    assert expected[0]["documents_in"] == stats["records_read"]
+    removed = sum(f["documents_removed"] for f in expected)
+    assert removed == stats["records_read"] - stats["outcome"]["kept"] > 0
+    assert (
+        expected[-1]["documents_in"] == stats["outcome"]["kept"] + expected[-1]["documents_removed"]
+    )
+    # Times differ from run to run: they are in the completion mark, not in stats.json.
+    times = json.loads((side(run["out"] / "filter") / COMPLETE_FILE).read_text())["filters"]
+    assert [t["filter"] for t in times] == [f.label for f in chain.filters]
+    assert all(t["seconds"] >= 0 for t in times)
+    assert sum(t["seconds"] for t in times) > 0
 
 
 def removed_reasons(run: dict) -> Counter:

@@ -52,10 +52,26 @@ class _Seen(DocumentFilter):
 seen: list[list[str]] = []
 
 
+def test_the_chain_counts_what_each_filter_was_handed_and_removed() -> None:
+    chain = FilterChain.from_entries(
+        [{"filter": "LinkDensity"}, {"filter": "DocLength", "low": 20}]
+    )
+    documents = [[MENU, Paragraph(PROSE)], [MENU], [Paragraph("短い")]]
+    reasons = [chain.apply(make_document(paragraphs)).removed_by for paragraphs in documents]
+    assert reasons == [None, "LinkDensity()", "DocLength(low=20)"]
+    counts = chain.take_counts()
+    # LinkDensity marks both menus, the second the page's only paragraph: it removes that
+    # page; DocLength is handed the two others with their live paragraphs only.
+    assert [(c.documents_in, c.documents_removed) for c in counts] == [(3, 1), (2, 1)]
+    assert [(c.paragraphs_in, c.paragraphs_removed) for c in counts] == [(4, 2), (2, 0)]
+    assert all(c.seconds > 0 for c in counts)
+    assert [c.documents_in for c in chain.counts] == [0, 0]  # taken: counting from zero
+
+
 def test_every_document_filter_gets_the_live_view() -> None:
     seen.clear()
-    chain = FilterChain([_Seen(), *FilterChain.from_entries([{"filter": "FurnitureDOM"}]).filters])
-    chain.filters.append(_Seen())
+    furniture = FilterChain.from_entries([{"filter": "FurnitureDOM"}]).filters
+    chain = FilterChain([_Seen(), *furniture, _Seen()])
     chain.apply(make_document([MENU, Paragraph(PROSE)]))
     assert seen == [[MENU.text, PROSE], [PROSE]]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corpus.config import ConfigError, FilterConfig, validate
+from corpus.config import FilterConfig, validate
+from corpus.errors import ConfigError
 from corpus.extract.paragraphs import html_to_paragraphs
 from corpus.filters.chain import FilterChain
 from corpus.filters.main_text import DEFAULT_MODEL, FEATURES, MainText, load_model, page_features

@@ -12,7 +12,9 @@ import pytest
 from apache_beam.io.filesystem import FileMetadata
 
 from corpus.cli import main
-from corpus.config import ConfigError, validate
+from corpus.config import validate
+from corpus.errors import ConfigError
+from corpus.layout import RUN_FILE
 from corpus.pipelines.input_fingerprints import (
     SAMPLE_BYTES,
     changed_input,
@@ -20,7 +22,7 @@ from corpus.pipelines.input_fingerprints import (
     input_record,
     local_fingerprint,
 )
-from corpus.pipelines.output_ownership import RUN_FILE, claim_output
+from corpus.pipelines.output_ownership import claim_output
 from corpus.pipelines.run import run_identity
 from tests.step_outputs import stats_of
 

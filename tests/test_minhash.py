@@ -15,7 +15,7 @@ import pytest
 from datasketch import MinHash, MinHashLSH
 from datasketch.lsh import _optimal_param
 
-from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.config import DedupConfig, MinHashConfig
 from corpus.dedup.fingerprint import Fingerprinter
 from corpus.dedup.lsh import band_keys, jaccard, optimal_params
 from corpus.dedup.minhash import (

@@ -18,7 +18,8 @@ from apache_beam.io.localfilesystem import LocalFileSystem
 
 from corpus import model_files
 from corpus.cli import main
-from corpus.config import ConfigError, validate
+from corpus.config import validate
+from corpus.errors import ConfigError
 from corpus.extract.langid import LanguageIdentifier, bundled_model_path
 from corpus.filters.chain import FilterChain
 from corpus.filters.classifier import FastTextClassifier

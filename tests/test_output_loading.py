@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 from megatron.core.datasets.indexed_dataset import IndexedDataset
 
+from corpus.accounting import KEPT, OUTCOME
 from corpus.cli import main
-from corpus.pipelines.stage_stats import KEPT, OUTCOME
 from corpus.tokenize.megatron import read_indexed_dataset
 from tests.step_outputs import side, stats_of
 

@@ -13,15 +13,9 @@ import pytest
 import yaml
 
 from corpus.cli import main
-from corpus.config import ConfigError
-from corpus.layout import COMPLETE_FILE
-from corpus.pipelines.output_ownership import (
-    LOGS_DIR,
-    RUN_FILE,
-    is_owned,
-    refuse_holding_inputs,
-    summary,
-)
+from corpus.errors import ConfigError
+from corpus.layout import COMPLETE_FILE, LOGS_DIR, RUN_FILE
+from corpus.pipelines.output_ownership import is_owned, refuse_holding_inputs, summary
 from tests.test_determinism import REPO, output_digests
 
 SAMPLE_WARC = REPO / "corpus/sample/sample.warc.gz"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus.cli import main
-from corpus.pipelines.read_progress import (
+from corpus.read_progress import (
     FLUSH_SECONDS,
     PROGRESS_VARIABLE,
     ReadCount,
@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_WARC = REPO / "corpus/sample/sample.warc.gz"
 COUNTING = """
 import os, sys, time
-from corpus.pipelines.read_progress import counted
+from corpus.read_progress import counted
 items = counted(range(1, 6), size=100, position=lambda item: item * 10)
 for item in items:
     pass

@@ -12,10 +12,10 @@ import pytest
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.accounting import accounted
 from corpus.cli import main
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 from corpus.pipelines.run import check_inputs
-from corpus.pipelines.stage_stats import accounted
 from corpus.remote.file_systems import check_file_systems
 from corpus.remote.https import HttpError, HttpReader, Retries
 from tests.http_files import DROP_ONCE, DROP_THEN_FAIL, FAIL, NO_RANGES, http_server

@@ -22,7 +22,7 @@ from apache_beam.io.filesystems import FileSystems
 from moto.server import ThreadedMotoServer
 
 from corpus.cli import main
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 from corpus.remote.file_systems import match_patterns
 from tests.step_outputs import stats_of
 

@@ -22,6 +22,7 @@ from matplotlib import font_manager, get_data_path
 from matplotlib.ft2font import FT2Font
 
 from corpus.cli import main
+from corpus.filters.chain import FilterChain
 from corpus.layout import COMPLETE_FILE
 from corpus.pipelines.dead_letters import DEAD_LETTER_SCHEMA
 from corpus.report import plots
@@ -303,10 +304,9 @@ def test_provenance_is_the_runs(run_output: Path, report: dict) -> None:
     steps = {step["step"]: step for step in provenance["steps"]}
     assert sorted(steps) == STEPS
     for name, step in steps.items():
-        assert step == {
-            "step": name,
-            **json.loads((side(run_output / name) / COMPLETE_FILE).read_text()),
-        }
+        recorded = json.loads((side(run_output / name) / COMPLETE_FILE).read_text())
+        recorded.pop("filters", None)  # joined with the counts (test_filters_are_shown)
+        assert {k: v for k, v in step.items() if k != "filters"} == {"step": name, **recorded}
         assert step["seconds"] >= 0 and step["started"] <= step["finished"]
     started = [step["started"] for step in provenance["steps"]]
     assert started == sorted(started)  # in the order the steps ran
@@ -318,6 +318,31 @@ def test_provenance_is_the_runs(run_output: Path, report: dict) -> None:
         assert f"{steps['web/extract']['seconds']:.1f}" in text.split("Wall time")[1]
     assert report["plot_font"] == {"family": "IPAexGothic", "warning": None}
     assert "Warning:" not in html and "Warning:" not in markdown
+
+
+@pytest.mark.slow
+def test_filters_are_shown_with_their_counts_and_times(run_output: Path, report: dict) -> None:
+    steps = {step["step"]: step for step in report["provenance"]["steps"]}
+    assert [name for name, step in steps.items() if "filters" in step] == ["web/filter"]
+    filters = steps["web/filter"]["filters"]
+    chain = FilterChain.from_entries(report["provenance"]["filter_chains"][0]["chain"])
+    assert [f["filter"] for f in filters] == [f.label for f in chain.filters]
+    stats = stats_of(run_output / "web" / "filter")
+    assert [{k: v for k, v in f.items() if k != "seconds"} for f in filters] == stats["filters"]
+    times = json.loads((side(run_output / "web" / "filter") / COMPLETE_FILE).read_text())
+    assert [f["seconds"] for f in filters] == [t["seconds"] for t in times["filters"]]
+    assert all(f["seconds"] >= 0 for f in filters)
+    html = (run_output / "report.html").read_text(encoding="utf-8")
+    markdown = (run_output / "report.md").read_text(encoding="utf-8")
+    # In the wall-time section, which the determinism test leaves out: times vary.
+    assert "<h3>Filters of web/filter</h3>" in html.split('id="wall-time"')[1]
+    wall_time = markdown.split("## Wall time")[1]
+    assert "### Filters of web/filter" in wall_time
+    for f in filters:
+        share = f"{f['documents_removed'] / f['documents_in']:.2%}" if f["documents_in"] else "-"
+        row = f"| {f['filter']} | {f['documents_in']:,} | {f['documents_removed']:,} | {share} |"
+        assert row in wall_time
+        assert f"<td>{f['filter']}</td>" in html
 
 
 @pytest.mark.slow

@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 
 from corpus.cli import main
-from corpus.config import ConfigError
-from corpus.layout import COMPLETE_FILE
-from corpus.pipelines.output_ownership import RUN_FILE
+from corpus.errors import ConfigError
+from corpus.layout import COMPLETE_FILE, LOCK_FILE, RUN_FILE
 from corpus.pipelines.run_lock import (
-    LOCK_FILE,
     acquire,
     lock_record,
     output_locked,

@@ -10,7 +10,8 @@ import pytest
 from megatron.core.datasets.utils import get_blend_from_list
 
 from corpus.cli import main
-from corpus.config import ConfigError, load_config, validate
+from corpus.config import load_config, validate
+from corpus.errors import ConfigError
 from corpus.sample.encyclopedia import DEFAULT_PATH, build_sample_jsonl
 from corpus.sources.jsonl import JsonlReader
 

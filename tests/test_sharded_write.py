@@ -5,13 +5,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
-from corpus.pipelines.sharded_write import (
-    JsonLinesFormat,
-    ParquetFormat,
-    WriteShards,
-    shard_name,
-    stable_shard,
-)
+from corpus.io.shards import JsonLinesFormat, ParquetFormat, shard_name, stable_shard
+from corpus.pipelines.sharded_write import WriteShards
 
 SCHEMA = pa.schema([("key", pa.string()), ("value", pa.int64())])
 

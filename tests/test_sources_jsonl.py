@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 import zstandard
 
-from corpus.config import DedupConfig, MinHashConfig
+from corpus.dedup.config import DedupConfig, MinHashConfig
 from corpus.dedup.fingerprint import URL_ORDER, Fingerprint, Fingerprinter, make_ref, merge_copies
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
 from corpus.sources import make_reader

@@ -11,11 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
+from corpus.accounting import accounted
 from corpus.pipelines.dead_letters import WriteDeadLetters
 from corpus.pipelines.document_io import WriteDocuments
 from corpus.pipelines.runner import make_pipeline
 from corpus.pipelines.sources import ReadSource
-from corpus.pipelines.stage_stats import WriteStageStats, accounted
+from corpus.pipelines.stage_stats import WriteStageStats
 from corpus.schema import Document
 from corpus.sources import make_reader
 from corpus.sources.records import Unreadable

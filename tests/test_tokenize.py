@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import sentencepiece as spm
 
-from corpus.config import ConfigError, TokenizerTrainingConfig, validate
+from corpus.config import TokenizerTrainingConfig, validate
+from corpus.errors import ConfigError
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 from corpus.tokenize.training import train_tokenizer, training_sentences
 from tests.conftest import TOKENIZERS, require_shared

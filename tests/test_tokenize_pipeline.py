@@ -14,7 +14,8 @@ import pytest
 from megatron.core.datasets.indexed_dataset import IndexedDataset
 
 from corpus.cli import main
-from corpus.config import ConfigError, validate
+from corpus.config import validate
+from corpus.errors import ConfigError
 from corpus.pipelines.document_io import document_key
 from corpus.pipelines.run import run_stage
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph

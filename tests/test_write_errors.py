@@ -12,9 +12,8 @@ from apache_beam.io.filesystem import BeamIOError
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.cli import main
-from corpus.layout import COMPLETE_FILE
+from corpus.layout import COMPLETE_FILE, LOCK_FILE
 from corpus.pipelines import run_lock
-from corpus.pipelines.run_lock import LOCK_FILE
 from corpus.pipelines.write_errors import WriteFailure, resume_hint, write_failure
 
 REPO = Path(__file__).resolve().parent.parent

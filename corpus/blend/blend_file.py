@@ -27,7 +27,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 
 PathMode = Literal["absolute", "relative"]
 """How the Megatron argument files name local shards."""

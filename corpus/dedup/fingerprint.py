@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from corpus.config import DedupConfig
+from corpus.dedup.config import DedupConfig
 from corpus.dedup.exact import text_hash, url_key
 from corpus.dedup.lsh import band_keys, optimal_params
 from corpus.dedup.minhash import (

@@ -18,10 +18,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.config import ConfigError, MinHashConfig
+from corpus.dedup.config import MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, epoch_seconds
+from corpus.errors import ConfigError
 
-SIGNATURES_PREFIX = "signatures"
 PARAMETERS_KEY = b"corpus.minhash"
 PARAMETERS = ("shingles", "shingle_hash", "n", "num_perm", "seed")
 """The MinHash settings that must agree between runs for signatures to be comparable."""

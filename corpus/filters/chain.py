@@ -8,6 +8,9 @@ A document filter judges only what is still live: it is handed a view of the doc
 holding its live paragraphs alone (`live_view`), so page furniture that paragraph
 filters earlier in the chain marked never counts in a document measure. The marked
 paragraphs stay in the document the chain returns, with the rule that marked them.
+
+The chain also counts what each filter was handed and removed, and the seconds it took
+(`FilterChain.counts`, datatrove's `track_time`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import dataclasses
 import functools
 import importlib
 import pkgutil
+import time
 from typing import Any
 
 from pydantic import ValidationError
@@ -62,9 +66,26 @@ def live_view(document: Document) -> Document:
     return dataclasses.replace(document, paragraphs=document.live_paragraphs)
 
 
+@dataclasses.dataclass
+class FilterCounts:
+    """What one filter of the chain was handed (documents, and their live paragraphs) and
+    removed (documents; paragraphs it marked), and the seconds it took. A document that
+    breaks the filter counts as handed to it, not as removed."""
+
+    documents_in: int = 0
+    documents_removed: int = 0
+    paragraphs_in: int = 0
+    paragraphs_removed: int = 0
+    seconds: float = 0.0
+
+
 class FilterChain:
+    """The filters in order; `counts` holds each filter's `FilterCounts` since the chain was
+    made or `take_counts` last took them."""
+
     def __init__(self, filters: list[Filter]) -> None:
         self.filters = filters
+        self.counts = [FilterCounts() for _ in filters]
 
     @classmethod
     def from_entries(cls, entries: list[Any]) -> FilterChain:
@@ -74,17 +95,34 @@ class FilterChain:
         for f in self.filters:
             f.setup()
 
+    def take_counts(self) -> list[FilterCounts]:
+        """The counts so far; the chain counts from zero again."""
+        counts, self.counts = self.counts, [FilterCounts() for _ in self.filters]
+        return counts
+
     def apply(self, document: Document) -> Document:
         """The document after the chain; `removed_by` is set when it was removed."""
         live = live_view(document)  # only paragraph filters change it
-        for f in self.filters:
+        for f, counts in zip(self.filters, self.counts, strict=True):
+            counts.documents_in += 1
+            counts.paragraphs_in += len(live.paragraphs)
+            start = time.perf_counter()
             if isinstance(f, DocumentFilter):
                 reason = f.removal(live)
+                counts.seconds += time.perf_counter() - start
                 if reason is not None:
+                    counts.documents_removed += 1
                     return dataclasses.replace(document, removed_by=reason)
             elif isinstance(f, ParagraphFilter):
+                marked = len(document.paragraphs) - len(live.paragraphs)
                 document = f.apply(document)
                 live = live_view(document)
+                counts.seconds += time.perf_counter() - start
+                # Newly marked ones only: a filter that merges paragraphs removes none.
+                counts.paragraphs_removed += (
+                    len(document.paragraphs) - len(live.paragraphs) - marked
+                )
                 if not live.paragraphs:
+                    counts.documents_removed += 1
                     return dataclasses.replace(document, removed_by=f.label)
         return document

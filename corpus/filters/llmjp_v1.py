@@ -32,6 +32,7 @@ from pydantic import field_validator
 from corpus.filters.base import DocumentFilter, HighLowFilter
 from corpus.filters.keywords import KeywordListFilter
 from corpus.schema import Document
+from corpus.warc.naming import top_level_domain
 
 V1_TOP_LEVEL_DOMAINS = (
     "jp",
@@ -52,11 +53,6 @@ V1_TOP_LEVEL_DOMAINS = (
 
 KUTEN = "。"
 ZLIB_LEVEL = 9
-
-
-def top_level_domain(host: str) -> str:
-    """The last label of a host name, lower case (`news.livedoor.com` -> `com`)."""
-    return host.rstrip(".").rsplit(".", 1)[-1].lower()
 
 
 class TopLevelDomain(DocumentFilter):

@@ -53,10 +53,10 @@ from corpus.blend.selection import (
 )
 from corpus.blend.splits import HELD_OUT, TRAIN, Splits
 from corpus.config import DocumentOrder
+from corpus.io.shards import stable_shard
 from corpus.layout import side_directory
 from corpus.pipelines.document_io import CountRecordsRead
-from corpus.pipelines.read_progress import count_read
-from corpus.pipelines.sharded_write import stable_shard
+from corpus.read_progress import count_read
 from corpus.tokenize.manifest import TokenizerRecord, write_manifest
 from corpus.tokenize.token_shards import (
     ShardRecord,

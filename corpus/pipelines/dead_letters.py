@@ -11,15 +11,14 @@ from collections.abc import Iterator
 
 import apache_beam as beam
 import pyarrow as pa
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
 
-from corpus.layout import DEAD_LETTERS_DIR, side_path
-from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
-from corpus.pipelines.stage_stats import DEAD_LETTERED, Tally
+from corpus.accounting import DEAD_LETTERED
+from corpus.io.shards import ParquetFormat
+from corpus.layout import DEAD_LETTERS_DIR, DEAD_LETTERS_PREFIX, side_path
+from corpus.pipelines.sharded_write import WriteShards
+from corpus.pipelines.stage_stats import Tally
 
 DEAD_LETTERS_PER_SHARD = 100_000
-DEAD_LETTERS_PREFIX = "dead_letters"
 DEAD_LETTER_SCHEMA = pa.schema(
     [
         pa.field("file", pa.string(), nullable=False),
@@ -58,18 +57,3 @@ class WriteDeadLetters(WriteShards):
             DEAD_LETTERS_PER_SHARD,
             write_empty=True,
         )
-
-
-def dead_letter_files(step_directory: str) -> list[str]:
-    """The dead-letter files of the step whose directory is `step_directory`."""
-    pattern = side_path(step_directory, DEAD_LETTERS_DIR, f"{DEAD_LETTERS_PREFIX}-*.parquet")
-    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
-
-
-def read_dead_letters(step_directory: str) -> list[dict]:
-    """The dead letters of a step, file by file in row order."""
-    letters = []
-    for path in dead_letter_files(step_directory):
-        with FileSystems.open(path) as handle:
-            letters += pq.read_table(handle).to_pylist()
-    return letters

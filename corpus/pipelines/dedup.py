@@ -25,7 +25,7 @@ from operator import attrgetter
 
 import apache_beam as beam
 
-from corpus.config import DedupConfig
+from corpus.dedup.config import DedupConfig
 from corpus.dedup.fingerprint import (
     URL_ORDER,
     Fingerprint,

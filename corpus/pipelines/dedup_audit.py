@@ -25,10 +25,10 @@ import apache_beam as beam
 import pyarrow as pa
 
 from corpus.dedup.fingerprint import Fingerprint
-from corpus.layout import DUPLICATES_DIR, side_path
-from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
+from corpus.io.shards import ParquetFormat
+from corpus.layout import DUPLICATES_DIR, DUPLICATES_PREFIX, side_path
+from corpus.pipelines.sharded_write import WriteShards
 
-DUPLICATES_PREFIX = "duplicates"
 RECORDS_PER_SHARD = 1_000_000
 """About 60 bytes a row before compression: a shard of 1M rows is tens of MB in memory."""
 

@@ -25,20 +25,15 @@ import apache_beam as beam
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.config import MinHashConfig
+from corpus.dedup.config import MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, make_ref, parse_ref
 from corpus.dedup.lsh import SHINGLE_ID, SIGNATURE
-from corpus.dedup.signature_file import (
-    SIGNATURES_PREFIX,
-    previous_fingerprint,
-    signature_row,
-    signature_schema,
-)
-from corpus.layout import SIGNATURES_DIR, WORK_DIR, side_path
-from corpus.pipelines.document_io import DOCUMENTS_PREFIX, READ_BATCH_ROWS, read_document_file
-from corpus.pipelines.read_progress import counted
-from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
-from corpus.schema import DOCUMENT_SCHEMA, Document
+from corpus.dedup.signature_file import previous_fingerprint, signature_row, signature_schema
+from corpus.io.shards import ParquetFormat, shard_name, write_records
+from corpus.layout import DOCUMENTS_PREFIX, SIGNATURES_DIR, SIGNATURES_PREFIX, WORK_DIR, side_path
+from corpus.pipelines.document_io import READ_BATCH_ROWS, read_document_file, rewrite_document_file
+from corpus.read_progress import counted
+from corpus.schema import Document
 
 # What verifying a candidate needs, as raw little-endian bytes (the cheapest value to
 # encode and shuffle): its sorted shingle ids (exact Jaccard; None when only the signature
@@ -175,14 +170,15 @@ class WriteKept(beam.DoFn):
         index, kept_rows = element
         clusters = {row: (cluster, size) for row, cluster, size in kept_rows}
         yield beam.pvalue.TaggedOutput(REPRESENTED, sum(size for _, size in clusters.values()))
-        documents = (
-            dataclasses.replace(document, cluster_id=cluster, cluster_size=size)
-            for row, document in enumerate(read_document_file(self.files.inputs[index]))
-            if row in clusters
-            for cluster, size in [clusters[row]]
-        )
-        fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
-        yield write_records(self.files.kept_documents(index), fmt, documents)
+
+        def kept(row: int, document: Document) -> Document | None:
+            if row not in clusters:
+                return None
+            cluster, size = clusters[row]
+            return dataclasses.replace(document, cluster_id=cluster, cluster_size=size)
+
+        source = self.files.inputs[index]
+        yield rewrite_document_file(source, self.files.kept_documents(index), kept)
         if not self.config.enabled:
             return
         signatures = (

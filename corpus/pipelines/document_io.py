@@ -11,15 +11,19 @@ import pyarrow.parquet as pq
 from apache_beam.io import fileio
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.accounting import RECORDS_READ
+from corpus.io.reading import parquet_rows
+from corpus.io.shards import ParquetFormat, write_records
+from corpus.layout import DOCUMENTS_PREFIX
 from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
-from corpus.pipelines.read_progress import count_read
-from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
-from corpus.pipelines.stage_stats import RECORDS_READ, Tally
+from corpus.pipelines.sharded_write import WriteShards
+from corpus.pipelines.stage_stats import Tally
+from corpus.read_progress import count_read
 from corpus.schema import DOCUMENT_SCHEMA, DamagedDocument, Document, document_key
 from corpus.sources.records import CORRUPT_ROW_GROUP
 
-DOCUMENTS_PREFIX = "documents"
 READ_BATCH_ROWS = 1024
+DOCUMENT_FORMAT = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
 DAMAGED_DOCUMENT = "damaged_document"
 """A document row whose paragraphs' offsets do not fit its text (`DamagedDocument`)."""
 
@@ -119,15 +123,6 @@ class DistinctFiles(beam.PTransform):
         )
 
 
-def parquet_rows(paths: list[str]) -> int:
-    """Rows in Parquet files, from their footers (no data is read)."""
-    total = 0
-    for path in paths:
-        with FileSystems.open(path) as handle:
-            total += pq.ParquetFile(handle).metadata.num_rows
-    return total
-
-
 class CountRecordsRead(beam.PTransform):
     """Parquet file patterns -> one `((RECORDS_READ, "rows"), rows)` pair per matched file
     (each once): the records a stage reads, counted from the footers, apart from decoding
@@ -159,7 +154,7 @@ class WriteDocuments(WriteShards):
         super().__init__(
             directory,
             DOCUMENTS_PREFIX,
-            ParquetFormat(DOCUMENT_SCHEMA, Document.to_row),
+            DOCUMENT_FORMAT,
             document_key,
             documents_per_shard,
             partition_of,
@@ -185,6 +180,17 @@ def read_document_file(path: str) -> Iterator[Document]:
                 except DamagedDocument as error:
                     raise DamagedDocument(f"{path} row {row}: {error}") from None
                 row += 1
+
+
+def rewrite_document_file(
+    source: str, destination: str, change: Callable[[int, Document], Document | None]
+) -> str:
+    """Writes the documents of the file `source` to `destination`, each as `change(row,
+    document)` returns it, in row order (one it returns None for is left out); returns
+    `destination`. A stage that rewrites its input file by file writes output file i from
+    input file i this way, so only one file's documents are in memory at a time."""
+    changed = (change(row, document) for row, document in enumerate(read_document_file(source)))
+    return write_records(destination, DOCUMENT_FORMAT, (d for d in changed if d is not None))
 
 
 def documents_glob(directory: str) -> str:

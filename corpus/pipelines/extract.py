@@ -25,17 +25,17 @@ from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes, FileMetadata
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.accounting import OUTCOME, RECORDS_READ, UNREADABLE_FILE
 from corpus.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.outcome import Outcome
 from corpus.extract.triage import Candidate, triage
 from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
-from corpus.pipelines.read_progress import counted
-from corpus.pipelines.stage_stats import OUTCOME, RECORDS_READ, Tally
+from corpus.pipelines.stage_stats import Tally
+from corpus.read_progress import counted
 from corpus.schema import Document
 from corpus.warc.reader import ReadFailure, WarcRecord, read_warc
 
-UNREADABLE_FILE = "unreadable_file"
 EXTRACTION_ERROR = "extraction_error"
 """A record whose triage or extraction raised: a bug or an input the code cannot handle."""
 

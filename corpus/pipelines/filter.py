@@ -5,25 +5,41 @@ documents -> apply the filter chain (one chain per worker, set up once)
   -> removed (debug mode): written partitioned by `reason=<slug of the reason>`, removed
      paragraphs marked; the full reason is each row's `removed_by`
   -> a document that breaks a filter: a dead letter, tallied as dead-lettered
+  -> per filter, in chain order: documents and paragraphs handed to it and removed, as
+     counts for `stats.json`'s `filters` (also Beam counters); and its time as a Beam
+     counter in microseconds (`filter_times` reads them back: times are no pipeline
+     output, which is the same on every run)
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import apache_beam as beam
+from apache_beam.metrics import Metrics, MetricsFilter
+from apache_beam.runners.runner import PipelineResult
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.windowed_value import WindowedValue
 
+from corpus.accounting import KEPT, OUTCOME
 from corpus.filters.chain import FilterChain
 from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
-from corpus.pipelines.stage_stats import KEPT, OUTCOME, Tally
+from corpus.pipelines.stage_stats import Tally
 from corpus.schema import Document
 
 REMOVED = "removed"
+COUNTS = "counts"
 FILTER_ERROR = "filter_error"
+NAMESPACE = "filter"
+FILTERS = "filters"
+"""`stats.json`'s list of the chain's filters, each with its `FILTER_COUNTS`."""
+FILTER_COUNTS = ("documents_in", "documents_removed", "paragraphs_in", "paragraphs_removed")
+MICROSECONDS = "microseconds"
 UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -40,11 +56,53 @@ def removal_partition(document: Document) -> str:
     return f"reason={reason_slug(document.removed_by)}"
 
 
+def filter_key(position: int, label: str) -> str:
+    """A filter's name in counts and counters: its place in the chain, then its label."""
+    return f"{position:02d} {label}"
+
+
+def filter_table(labels: list[str], summary: dict) -> dict:
+    """A summarised `stats.json` with its per-filter counts (kinds `FILTER_COUNTS`, by
+    `filter_key`) as one `filters` list, in chain order, a filter handed nothing with 0s."""
+    summary = dict(summary)
+    by_kind = {kind: summary.pop(kind, {}) for kind in FILTER_COUNTS}
+    summary[FILTERS] = [
+        {
+            "filter": label,
+            **{kind: by_kind[kind].get(filter_key(i, label), 0) for kind in FILTER_COUNTS},
+        }
+        for i, label in enumerate(labels)
+    ]
+    return summary
+
+
+def filter_times(result: PipelineResult) -> dict:
+    """`{"filters": [{"filter": label, "seconds": s}, ...]}`: each filter's seconds, summed
+    over workers, in chain order, from the counters of a finished pipeline; `{}` when it
+    ran no filter chain."""
+    micros: dict[str, int] = {}
+    query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
+    for counter in query["counters"]:
+        kind, _, key = counter.key.metric.name.partition(":")
+        if kind == MICROSECONDS:
+            value = counter.committed if counter.committed is not None else counter.attempted
+            micros[key] = micros.get(key, 0) + value
+    if not micros:
+        return {}
+    ordered = sorted(micros, key=lambda key: int(key.partition(" ")[0]))
+    return {
+        FILTERS: [
+            {"filter": key.partition(" ")[2], "seconds": round(micros[key] / 1e6, 6)}
+            for key in ordered
+        ]
+    }
+
+
 class ApplyFilterChain(beam.DoFn):
     def __init__(self, entries: list[dict[str, Any]], debug: bool) -> None:
         self.entries = entries
         self.debug = debug
-        self.tally = Tally("filter")
+        self.tally = Tally(NAMESPACE)
         self.chain: FilterChain | None = None
 
     def setup(self) -> None:
@@ -68,24 +126,45 @@ class ApplyFilterChain(beam.DoFn):
         yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, KEPT))
         yield dataclasses.replace(result, paragraphs=result.live_paragraphs)
 
+    def finish_bundle(self) -> Iterable:
+        """The bundle's counts per filter, and its time per filter into the counters."""
+        counts_per_filter = zip(self.chain.filters, self.chain.take_counts(), strict=True)
+        for position, (f, counts) in enumerate(counts_per_filter):
+            key = filter_key(position, f.label)
+            Metrics.counter(NAMESPACE, f"{MICROSECONDS}:{key}").inc(round(counts.seconds * 1e6))
+            for kind in FILTER_COUNTS:
+                count = self.tally.add(kind, key, getattr(counts, kind))
+                yield beam.pvalue.TaggedOutput(COUNTS, WindowedValue(count, 0, [GlobalWindow()]))
+
 
 class Filtered(NamedTuple):
     documents: beam.PCollection
     removed: beam.PCollection
     dead_letters: beam.PCollection
     tallies: beam.PCollection
+    counts: beam.PCollection
+    """`((kind, filter_key), count)` pairs per filter; `filter_table` arranges their sums."""
 
 
 class FilterDocuments(beam.PTransform):
-    """Documents -> `Filtered(documents, removed, dead_letters, tallies)`."""
+    """Documents -> `Filtered(documents, removed, dead_letters, tallies, counts)`."""
 
     def __init__(self, entries: list[dict[str, Any]], debug: bool) -> None:
         super().__init__()
         self.entries = entries
         self.debug = debug
+        labels = [f.label for f in FilterChain.from_entries(entries).filters]
+        self.table = functools.partial(filter_table, labels)
+        """Arranges the stage's summarised `stats.json` (`filter_table`)."""
 
     def expand(self, documents: beam.PCollection) -> Filtered:
         results = documents | "ApplyChain" >> beam.ParDo(
             ApplyFilterChain(self.entries, self.debug)
-        ).with_outputs(TALLIES, REMOVED, DEAD_LETTERS, main="documents")
-        return Filtered(results.documents, results.removed, results.dead_letters, results.tallies)
+        ).with_outputs(TALLIES, REMOVED, DEAD_LETTERS, COUNTS, main="documents")
+        return Filtered(
+            results.documents,
+            results.removed,
+            results.dead_letters,
+            results.tallies,
+            results.counts,
+        )

@@ -29,28 +29,26 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.atomic_files import TEMPORARY_PREFIX, is_temporary, write_text
 from corpus.blend.outputs import DATA_PATH_FILE, HELD_OUT_DATA_PATH_FILES, PER_SPLIT_FILE
 from corpus.blend.splits import HELD_OUT
-from corpus.config import ConfigError
-from corpus.layout import COMPLETE_FILE, side_directory, side_path
-from corpus.pipelines.document_io import DOCUMENTS_PREFIX
+from corpus.errors import ConfigError
+from corpus.layout import (
+    BLEND_DIR,
+    COMPLETE_FILE,
+    DOCUMENTS_PREFIX,
+    LOCK_FILE,
+    LOGS_DIR,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    READ_STAGE,
+    REPORT_FILES,
+    RUN_COMMAND,
+    RUN_FILE,
+    TOKENIZER_DIR,
+    TOKENS_PREFIX,
+    side_directory,
+    side_path,
+)
 from corpus.pipelines.input_fingerprints import changed_input
-from corpus.pipelines.run_lock import LOCK_FILE
-from corpus.pipelines.tokenize import MODEL_FILE
-from corpus.tokenize.manifest import MANIFEST_FILE
-from corpus.tokenize.token_shards import TOKENS_PREFIX
 
-RUN_FILE = "run.json"
-"""Identifies the run that owns an output directory: its command, config and input files."""
-RUN_COMMAND = "run"
-"""`run.json`'s command for `corpus run` (a single-stage command records its stage's name)."""
-LOGS_DIR = "logs"
-REPORT_JSON = "report.json"
-REPORT_HTML = "report.html"
-REPORT_MARKDOWN = "report.md"
-REPORT_FILES = (REPORT_JSON, REPORT_HTML, REPORT_MARKDOWN)
-READ_STAGE = "read"
-"""The first step of a reader source: its files -> documents."""
-TOKENIZER_DIR = "tokenizer"
-BLEND_DIR = "blend"
 STEP_ENTRIES = (
     f"{DOCUMENTS_PREFIX}-*-of-*.parquet",
     f"{TOKENS_PREFIX}-*-of-*",
@@ -301,13 +299,17 @@ def clear_step(directory: str) -> None:
         FileSystems.delete(owned)
 
 
-def mark_complete(directory: str, started: float, finished: float) -> None:
+def mark_complete(
+    directory: str, started: float, finished: float, measured: dict | None = None
+) -> None:
     """Writes the step's `COMPLETE_FILE`: when its work started and finished (UTC, from
-    `time.time()` values) and the seconds it took."""
+    `time.time()` values), the seconds it took, and the times `measured` within it (a
+    filter step's `filters`)."""
 
     def utc(seconds: float) -> str:
         return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
 
     seconds = round(finished - started, 3)
     times = {"started": utc(started), "finished": utc(finished), "seconds": seconds}
+    times.update(measured or {})
     write_text(side_path(directory, COMPLETE_FILE), json.dumps(times) + "\n")

@@ -40,21 +40,17 @@ from collections.abc import Iterable
 import apache_beam as beam
 import pyarrow as pa
 
+from corpus.accounting import KEPT, OUTCOME
 from corpus.dedup.near_duplicates import bucket_pairs, candidate_keys, paragraph_key, range_splits
 from corpus.dedup.simhash import simhash128
+from corpus.io.reading import parquet_rows
+from corpus.io.shards import shard_name
+from corpus.layout import DOCUMENTS_PREFIX
 from corpus.pipelines.connected_components import ConnectedComponents
-from corpus.pipelines.document_io import (
-    DOCUMENTS_PREFIX,
-    CountRecordsRead,
-    parquet_rows,
-    read_document_file,
-)
-from corpus.pipelines.read_progress import counted
-from corpus.pipelines.sharded_write import ParquetFormat, shard_name, write_records
-from corpus.pipelines.stage_stats import KEPT, OUTCOME
-from corpus.schema import DOCUMENT_SCHEMA, Document
+from corpus.pipelines.document_io import CountRecordsRead, read_document_file, rewrite_document_file
+from corpus.read_progress import counted
+from corpus.schema import Document
 
-STATS_PREFIX = "paragraphs"
 STATS_SCHEMA = pa.schema(
     [
         pa.field("key", pa.string(), nullable=False),
@@ -203,12 +199,12 @@ class _AttachToFile(beam.DoFn):
     def process(self, element: tuple[int, Iterable[tuple | None]]) -> Iterable:
         index, frequencies = element
         found = {key: (exact, near) for key, exact, near in filter(None, frequencies)}
-        documents = (
-            self.attached(document, found) for document in read_document_file(self.files[index])
-        )
         name = shard_name(DOCUMENTS_PREFIX, index, len(self.files), "parquet")
-        fmt = ParquetFormat(DOCUMENT_SCHEMA, Document.to_row)
-        path = write_records(posixpath.join(self.output, name), fmt, documents)
+        path = rewrite_document_file(
+            self.files[index],
+            posixpath.join(self.output, name),
+            lambda _, document: self.attached(document, found),
+        )
         yield path
         yield beam.pvalue.TaggedOutput(KEPT, ((OUTCOME, KEPT), parquet_rows([path])))
 

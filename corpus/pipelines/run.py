@@ -21,7 +21,6 @@ under its final name is always whole.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import time
 from collections.abc import Callable
@@ -31,15 +30,26 @@ import apache_beam as beam
 from apache_beam.io.filesystem import FileMetadata
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.config import WARC_READER, ConfigError, RunConfig, SourceConfig
+from corpus.config import WARC_READER, RunConfig, SourceConfig
 from corpus.dedup.signature_file import check_compatible
+from corpus.errors import ConfigError
 from corpus.interrupted import stop_if_interrupted
+from corpus.io.reading import parquet_rows, read_json
+from corpus.io.shards import ParquetFormat
 from corpus.layout import (
+    BLEND_DIR,
     COMPLETE_FILE,
+    MANIFEST_FILE,
+    MODEL_FILE,
     PARAGRAPHS_DIR,
+    READ_STAGE,
     REMOVED_DIR,
+    RUN_COMMAND,
     STATS_FILE,
+    STATS_PREFIX,
+    TOKENIZER_DIR,
     TOKENS_DIR,
+    TOKENS_PREFIX,
     side_path,
 )
 from corpus.pipelines.blend import WriteBlend
@@ -52,34 +62,28 @@ from corpus.pipelines.document_io import (
     WriteDocuments,
     documents_glob,
     input_files,
-    parquet_rows,
 )
 from corpus.pipelines.extract import ExtractDocuments
-from corpus.pipelines.filter import FilterDocuments, removal_partition
+from corpus.pipelines.filter import FilterDocuments, filter_times, removal_partition
 from corpus.pipelines.input_fingerprints import distinct_files, input_records
 from corpus.pipelines.output_ownership import (
-    BLEND_DIR,
-    READ_STAGE,
-    RUN_COMMAND,
-    TOKENIZER_DIR,
     claim_output,
     clear_step,
     mark_complete,
     prepare_output,
 )
-from corpus.pipelines.paragraph_stats import STATS_PREFIX, STATS_SCHEMA, ParagraphStatisticsStage
+from corpus.pipelines.paragraph_stats import STATS_SCHEMA, ParagraphStatisticsStage
 from corpus.pipelines.run_lock import output_locked
 from corpus.pipelines.runner import is_local, make_pipeline, run_to_end
-from corpus.pipelines.sharded_write import ParquetFormat, WriteShards
+from corpus.pipelines.sharded_write import WriteShards
 from corpus.pipelines.sources import ReadSource
 from corpus.pipelines.stage_stats import WriteCounts, WriteStageStats
-from corpus.pipelines.tokenize import MODEL_FILE, TokenizeDocuments, TrainTokenizer
+from corpus.pipelines.tokenize import TokenizeDocuments, TrainTokenizer
 from corpus.remote.file_systems import check_file_systems, match_patterns
 from corpus.report.progress import Step, pipeline_step, stage_text
 from corpus.run_log import log_into
 from corpus.terminal import terminal
-from corpus.tokenize.manifest import MANIFEST_FILE, TokenizerRecord
-from corpus.tokenize.token_shards import TOKENS_PREFIX
+from corpus.tokenize.manifest import TokenizerRecord
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 
 
@@ -187,8 +191,9 @@ def build_filter(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, 
     dead_letters = (documents.dead_letters, filtered.dead_letters) | "DeadLetters" >> beam.Flatten()
     _ = dead_letters | "WriteDeadLetters" >> WriteDeadLetters(out)
     read = pipeline | "CountRead" >> CountRecordsRead(inputs)
+    counts = (read, filtered.counts) | "Counts" >> beam.Flatten()
     tallies = (documents.tallies, filtered.tallies) | "Tallies" >> beam.Flatten()
-    _ = tallies | "WriteStats" >> WriteStageStats(out, read)
+    _ = tallies | "WriteStats" >> WriteStageStats(out, counts, chain.table)
 
 
 def build_dedup(pipeline: beam.Pipeline, inputs: list[str], config: RunConfig, out: str) -> None:
@@ -223,11 +228,6 @@ STAGE_BUILDERS: dict[str, StageBuilder] = {
 }
 
 
-def read_json(path: str) -> dict:
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read())
-
-
 def read_stats(directory: str) -> dict:
     return read_json(side_path(directory, STATS_FILE))
 
@@ -244,15 +244,17 @@ def execute(
     directory: str,
     beam_args: list[str],
     build: Callable[[beam.Pipeline], object],
-) -> None:
+) -> dict:
     """Checks `inputs`, runs the pipeline `build` makes (it writes `directory` and its
-    `stats.json`), showing its progress, and reports its end."""
+    `stats.json`), showing its progress, and reports its end. Returns the times measured
+    inside it, for the step's completion mark (`filter_times`)."""
     files, _ = distinct_files(check_inputs(inputs))
     pipeline = make_pipeline(beam_args)
     build(pipeline)
     with pipeline_step(directory, files, is_local(beam_args)) as step:
-        run_to_end(pipeline)
+        result = run_to_end(pipeline)
     step.finished(stage_text(read_stats(directory)))
+    return filter_times(result)
 
 
 def run_stage(
@@ -305,19 +307,20 @@ def run_pipeline(
     return read_stats(directory)
 
 
-def run_step(directory: str, work: Callable[[], object], overwrite: bool = False) -> None:
+def run_step(directory: str, work: Callable[[], dict | None], overwrite: bool = False) -> None:
     """One step of a run whose output is claimed (`claim_output`): `work` fills `directory`,
-    then `COMPLETE_FILE`, with the step's wall time, is written beside it, last. A step
-    already complete is kept as it is unless `overwrite`; otherwise what an unfinished
-    attempt left there is deleted first (`clear_step`: only the step's own files)."""
+    then `COMPLETE_FILE`, with the step's wall time and the times `work` returns, is
+    written beside it, last. A step already complete is kept as it is unless `overwrite`;
+    otherwise what an unfinished attempt left there is deleted first (`clear_step`: only
+    the step's own files)."""
     stop_if_interrupted()
     if FileSystems.exists(side_path(directory, COMPLETE_FILE)) and not overwrite:
         terminal().line(f"{directory}: complete, kept")
         return
     clear_step(directory)
     started = time.time()
-    work()
-    mark_complete(directory, started, time.time())
+    times = work()
+    mark_complete(directory, started, time.time(), times)
 
 
 def run_stages(

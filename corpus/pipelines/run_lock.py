@@ -36,10 +36,10 @@ from datetime import UTC, datetime
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
+from corpus.layout import LOCK_FILE
 from corpus.terminal import terminal
 
-LOCK_FILE = "run.lock"
 TAKE_OVER_FLAG = "--take-over-lock"
 UNREADABLE_RETRIES = 10
 """Reads, 0.1 s apart, before an unreadable lock is judged stale rather than being written."""

@@ -22,6 +22,7 @@ from apache_beam.options.pipeline_options import (
 from apache_beam.portability.api import beam_provision_api_pb2
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner, worker_handlers
 from apache_beam.runners.portability.fn_api_runner.fn_runner import ExtendedProvisionInfo
+from apache_beam.runners.runner import PipelineResult
 from google.protobuf import json_format, struct_pb2
 
 from corpus.remote import https
@@ -107,15 +108,18 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_to_end(pipeline: beam.Pipeline) -> None:
-    """Runs `pipeline` and waits for its end. The local runner's worker processes, started
-    by the run, inherit the S3 credentials as environment variables for its duration."""
+def run_to_end(pipeline: beam.Pipeline) -> PipelineResult:
+    """Runs `pipeline` and waits for its end; returns its result (its metrics). The local
+    runner's worker processes, started by the run, inherit the S3 credentials as
+    environment variables for its duration."""
     secrets = {}
     if isinstance(pipeline.runner, FnApiRunner):
         given = pipeline.options.get_all_options(drop_default=True)
         secrets = {env: given[name] for name, env in SECRET_OPTIONS.items() if name in given}
     with _environment(secrets):
-        pipeline.run().wait_until_finish()
+        result = pipeline.run()
+        result.wait_until_finish()
+    return result
 
 
 def is_local(beam_args: list[str]) -> bool:

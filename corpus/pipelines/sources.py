@@ -18,12 +18,13 @@ from typing import Any, NamedTuple
 import apache_beam as beam
 from apache_beam.io import fileio
 
+from corpus.accounting import KEPT, OUTCOME, RECORDS_READ, UNREADABLE_FILE
 from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
-from corpus.pipelines.read_progress import counted
-from corpus.pipelines.stage_stats import KEPT, OUTCOME, RECORDS_READ, Tally
+from corpus.pipelines.stage_stats import Tally
+from corpus.read_progress import counted
 from corpus.schema import Document
 from corpus.sources import make_reader
-from corpus.sources.records import UNREADABLE_FILE, Skipped, SourceReader
+from corpus.sources.records import Skipped, SourceReader
 
 
 class ReadSourceFile(beam.DoFn):

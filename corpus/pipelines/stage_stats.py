@@ -5,30 +5,20 @@ stage emits `((kind, name), count)` pairs; they are summed with a combiner (no g
 one worker) and written once as `stats.json`.
 Being pipeline output, the file is the same on every runner, unlike runner metrics.
 
-Every stage counts the records it reads where they enter it, apart from what becomes of
-them, so that the accounting equation is a check, not a tautology:
-
-    records_read == kept + the sum of the drop reasons + the sum of dead_lettered
-
-`outcome` holds kept and the drop reasons; `dead_lettered` the records written to the
-step's dead letters, by reason (they are not also outcomes).
+The names of the accounting, and the equation it satisfies, are in `corpus.accounting`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from corpus.accounting import RECORDS_READ
 from corpus.atomic_files import write_text
 from corpus.layout import STATS_FILE, side_path
-
-RECORDS_READ = "records_read"
-"""The kind of the tallies (or counts) of records entering a stage; summed into one number."""
-OUTCOME = "outcome"
-KEPT = "kept"
-DEAD_LETTERED = "dead_lettered"
 
 
 class Tally:
@@ -38,12 +28,20 @@ class Tally:
         self.namespace = namespace
         self.counters: dict[str, Metrics.DelegatingCounter] = {}
 
-    def __call__(self, kind: str, name: str) -> tuple[str, str]:
+    def _counter(self, kind: str, name: str) -> Metrics.DelegatingCounter:
         key = f"{kind}:{name}"
         if key not in self.counters:
             self.counters[key] = Metrics.counter(self.namespace, key)
-        self.counters[key].inc()
+        return self.counters[key]
+
+    def __call__(self, kind: str, name: str) -> tuple[str, str]:
+        self._counter(kind, name).inc()
         return kind, str(name)  # a plain str, not an enum member: it is a grouping key
+
+    def add(self, kind: str, name: str, count: int) -> tuple[tuple[str, str], int]:
+        """`count` events at once, as a `((kind, name), count)` pair to sum."""
+        self._counter(kind, name).inc(count)
+        return (kind, str(name)), count
 
 
 def summarise(counts: dict[tuple[str, str], int]) -> dict:
@@ -58,23 +56,22 @@ def summarise(counts: dict[tuple[str, str], int]) -> dict:
     return summary
 
 
-def accounted(stats: dict) -> int:
-    """What a stage's `stats.json` says became of its records: kept + drops + dead-lettered.
-    Equal to `stats["records_read"]` when nothing was lost."""
-    return sum(stats.get(OUTCOME, {}).values()) + sum(stats.get(DEAD_LETTERED, {}).values())
-
-
 def _write_json(summary: dict, path: str) -> str:
     return write_text(path, json.dumps(summary, indent=2, sort_keys=True) + "\n")
 
 
+def _unchanged(summary: dict) -> dict:
+    return summary
+
+
 class WriteCounts(beam.PTransform):
     """Sums `((kind, name), count)` pairs and writes them to the `stats.json` of the step
-    whose directory is `directory` (in its side directory)."""
+    whose directory is `directory` (in its side directory), summarised, then `arrange`d."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, arrange: Callable[[dict], dict] = _unchanged) -> None:
         super().__init__()
         self.path = side_path(directory, STATS_FILE)
+        self.arrange = arrange
 
     def expand(self, counts: beam.PCollection) -> beam.PCollection:
         return (
@@ -82,6 +79,7 @@ class WriteCounts(beam.PTransform):
             | "Sum" >> beam.CombinePerKey(sum)
             | "Gather" >> beam.combiners.ToDict()
             | "Summarise" >> beam.Map(summarise)
+            | "Arrange" >> beam.Map(self.arrange)
             | "Write" >> beam.Map(_write_json, self.path)
         )
 
@@ -90,13 +88,19 @@ class WriteStageStats(beam.PTransform):
     """Counts `(kind, name)` tallies, one per event, and writes them as `stats.json`, with
     the `((kind, name), count)` pairs of `counts` when given (records read, counted apart)."""
 
-    def __init__(self, directory: str, counts: beam.PCollection | None = None) -> None:
+    def __init__(
+        self,
+        directory: str,
+        counts: beam.PCollection | None = None,
+        arrange: Callable[[dict], dict] = _unchanged,
+    ) -> None:
         super().__init__()
         self.directory = directory
         self.counts = counts
+        self.arrange = arrange
 
     def expand(self, tallies: beam.PCollection) -> beam.PCollection:
         ones = tallies | "One" >> beam.Map(lambda tally: (tally, 1))
         if self.counts is not None:
             ones = (ones, self.counts) | "WithCounts" >> beam.Flatten()
-        return ones | "Write" >> WriteCounts(self.directory)
+        return ones | "Write" >> WriteCounts(self.directory, self.arrange)

@@ -21,9 +21,11 @@ from collections.abc import Iterable
 import apache_beam as beam
 
 from corpus.atomic_files import write_atomically
-from corpus.config import ConfigError, TokenizeConfig, TokenizerTrainingConfig
+from corpus.config import TokenizeConfig, TokenizerTrainingConfig
+from corpus.errors import ConfigError
+from corpus.io.shards import stable_shard
+from corpus.layout import MODEL_FILE
 from corpus.pipelines.document_io import document_key
-from corpus.pipelines.sharded_write import stable_shard
 from corpus.pipelines.stage_stats import Tally
 from corpus.schema import Document
 from corpus.tokenize.manifest import TokenizerRecord, write_manifest
@@ -37,7 +39,6 @@ from corpus.tokenize.token_shards import (
 from corpus.tokenize.tokenizer import Tokenizer, read_model
 from corpus.tokenize.training import train_tokenizer
 
-MODEL_FILE = "tokenizer.model"
 DOCUMENTS_PER_BATCH = 64
 COUNTS = "counts"
 

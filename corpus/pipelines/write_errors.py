@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from apache_beam.io.filesystem import BeamIOError
 
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 from corpus.interrupted import complete_steps
 from corpus.pipelines.output_ownership import is_within
 

@@ -20,7 +20,7 @@ from apache_beam.io.filesystem import BeamIOError, MatchResult
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from corpus.config import ConfigError
+from corpus.errors import ConfigError
 
 SCHEMES = {"s3": "aws", "gs": "gcp", "http": None, "https": None}
 """The schemes corpus reads, each with the extra of corpus its file system needs."""
@@ -58,9 +58,12 @@ def _bucket(path: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-def check_file_systems(paths: list[str], key: str, writing: bool = False) -> None:
+def check_file_systems(
+    paths: list[str], key: str, writing: bool = False, contact: bool = True
+) -> None:
     """Raises ConfigError naming `key` unless every path's file system can be used (to
-    write, with `writing`); S3 credentials are tried once per bucket."""
+    write, with `writing`); S3 credentials are tried once per bucket, unless not to
+    `contact` any (the checks left need no network)."""
     tried = set()
     for path in paths:
         scheme = FileSystems.get_scheme(path)
@@ -75,7 +78,7 @@ def check_file_systems(paths: list[str], key: str, writing: bool = False) -> Non
             )
         if writing and scheme in READ_ONLY:
             raise ConfigError(f"{key}: {path}: {scheme}:// is read only; write to {WRITABLE}")
-        if scheme == "s3" and _bucket(path) not in tried:
+        if contact and scheme == "s3" and _bucket(path) not in tried:
             tried.add(_bucket(path))
             _try_s3(path, key)
 

@@ -38,17 +38,16 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
-from corpus.layout import side_path
-from corpus.pipelines.document_io import parquet_rows
-from corpus.pipelines.output_ownership import BLEND_DIR
+from corpus.io.reading import parquet_rows, read_json
+from corpus.layout import BLEND_DIR, side_path
 from corpus.report.duplicates import AUDIT_COLUMNS, DuplicateReport
 from corpus.report.funnel import funnel
 from corpus.report.histogram import Histogram
 from corpus.report.plots import japanese_font
 from corpus.report.provenance import provenance
-from corpus.report.run_outputs import StageOutput, find_stages, read_json
+from corpus.report.run_outputs import StageOutput, find_stages
 from corpus.report.top_counts import TopCounts
-from corpus.warc.naming import CC_DUMP
+from corpus.warc.naming import CC_DUMP, top_level_domain
 
 SCHEMA_VERSION = 3
 BATCH_ROWS = 4096
@@ -80,12 +79,6 @@ def value_counts(array: pa.Array) -> list[tuple[str, int]]:
             counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
         )
     ]
-
-
-def top_level_domain(host: str) -> str:
-    if "." not in host:
-        return NONE
-    return host.rsplit(".", 1)[1]
 
 
 def excerpt(text: str) -> str:
@@ -203,7 +196,7 @@ class Collector:
         # Documents from other sources than the web have no host and no charset.
         hosts = [(host, n) for host, n in value_counts(batch.column("host")) if host != NONE]
         self.hosts.update(hosts)
-        self.domains.update((top_level_domain(host), count) for host, count in hosts)
+        self.domains.update((top_level_domain(host) or NONE, n) for host, n in hosts)
         charsets = value_counts(batch.column("charset"))
         self.charsets.update((name, n) for name, n in charsets if name != NONE)
         years = pc.cast(pc.year(batch.column("date")), pa.string())

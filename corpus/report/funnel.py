@@ -5,7 +5,7 @@ documents), and with the stage before it."""
 
 from __future__ import annotations
 
-from corpus.pipelines.stage_stats import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
+from corpus.accounting import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
 from corpus.report.run_outputs import StageOutput
 
 

@@ -10,12 +10,15 @@ from html import escape
 from corpus.report.plots import report_plots
 from corpus.report.tables import (
     DUPLICATES_HEADER,
+    FILTERS_HEADER,
     PACKAGES_HEADER,
     PROVENANCE_HEADER,
     SOURCES_HEADER,
     STEPS_HEADER,
     duplicate_rows,
     filter_label,
+    filter_rows,
+    filter_steps,
     package_rows,
     provenance_rows,
     similarity_label,
@@ -57,6 +60,13 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _filters(report: dict) -> str:
+    return "".join(
+        f"<h3>Filters of {escape(step['step'])}</h3>{_table(FILTERS_HEADER, filter_rows(step))}"
+        for step in filter_steps(report)
+    )
 
 
 def _funnel(funnel: dict) -> str:
@@ -256,6 +266,6 @@ def render_html(report: dict) -> str:
 <h2>Samples</h2>{_samples(report["samples"])}
 <h2>Duplicates</h2>{_duplicates(report) or "<p>No dedup stage wrote an audit table.</p>"}
 <h2>Provenance</h2>{_provenance(report)}
-<h2 id="wall-time">Wall time</h2>{_table(STEPS_HEADER, step_rows(report))}
+<h2 id="wall-time">Wall time</h2>{_table(STEPS_HEADER, step_rows(report))}{_filters(report)}
 </body></html>
 """

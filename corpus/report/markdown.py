@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from corpus.report.tables import (
     DUPLICATES_HEADER,
+    FILTERS_HEADER,
     PACKAGES_HEADER,
     PROVENANCE_HEADER,
     SOURCES_HEADER,
     STEPS_HEADER,
     duplicate_rows,
     filter_label,
+    filter_rows,
+    filter_steps,
     package_rows,
     provenance_rows,
     similarity_rows,
@@ -105,4 +108,7 @@ def render_markdown(report: dict) -> str:
     lines += _table(PACKAGES_HEADER, package_rows(report))
     lines += ["## Wall time", ""]
     lines += _table(STEPS_HEADER, step_rows(report))
+    for step in filter_steps(report):
+        lines += [f"### Filters of {step['step']}", ""]
+        lines += _table(FILTERS_HEADER, filter_rows(step))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -20,9 +20,9 @@ from typing import NamedTuple
 
 from apache_beam.io.filesystem import FileMetadata
 
-from corpus.pipelines.document_io import parquet_rows
-from corpus.pipelines.read_progress import PROGRESS_VARIABLE, ReadCount, read_so_far
-from corpus.pipelines.stage_stats import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ
+from corpus.accounting import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ
+from corpus.io.reading import parquet_rows
+from corpus.read_progress import PROGRESS_VARIABLE, ReadCount, read_so_far
 from corpus.terminal import terminal
 
 

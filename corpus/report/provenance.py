@@ -13,10 +13,17 @@ from importlib import metadata
 
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.layout import COMPLETE_FILE, SIDE_SUFFIX, step_of_side_directory
-from corpus.pipelines.output_ownership import RUN_COMMAND, RUN_FILE
-from corpus.report.run_outputs import StageOutput, matching, read_json
-from corpus.tokenize.manifest import MANIFEST_FILE
+from corpus.io.reading import read_json
+from corpus.layout import (
+    COMPLETE_FILE,
+    MANIFEST_FILE,
+    RUN_COMMAND,
+    RUN_FILE,
+    SIDE_SUFFIX,
+    STATS_FILE,
+    step_of_side_directory,
+)
+from corpus.report.run_outputs import StageOutput, matching
 
 PROJECT = "corpus"
 REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -68,8 +75,22 @@ def tokenizer(stages: list[StageOutput]) -> dict | None:
     return None
 
 
+def filter_times(side_directory: str, times: dict) -> list[dict] | None:
+    """A filter step's filters in chain order: the counts of its `stats.json` with the
+    seconds of its `_SUCCESS` (null where not recorded); None for another step."""
+    path = posixpath.join(side_directory, STATS_FILE)
+    counts = read_json(path).get("filters") if FileSystems.exists(path) else None
+    if counts is None:
+        return None
+    seconds = [entry["seconds"] for entry in times.get("filters", [])]
+    if len(seconds) != len(counts):
+        seconds = [None] * len(counts)
+    return [entry | {"seconds": s} for entry, s in zip(counts, seconds, strict=True)]
+
+
 def step_times(run_directory: str) -> list[dict]:
-    """Every complete step's wall time (its `_SUCCESS`), in the order the steps ran."""
+    """Every complete step's wall time (its `_SUCCESS`), in the order the steps ran, with
+    a filter step's counts and seconds per filter."""
     steps = []
     root = run_directory.rstrip("/")
     for pattern in (f"*{SIDE_SUFFIX}", f"*/*{SIDE_SUFFIX}"):
@@ -77,16 +98,17 @@ def step_times(run_directory: str) -> list[dict]:
             with FileSystems.open(path) as handle:
                 text = handle.read().decode("utf-8")
             times = json.loads(text) if text.strip() else {}
-            steps.append(
-                {
-                    "step": step_of_side_directory(
-                        posixpath.relpath(posixpath.dirname(path), root)
-                    ),
-                    "started": times.get("started"),
-                    "finished": times.get("finished"),
-                    "seconds": times.get("seconds"),
-                }
-            )
+            side = posixpath.dirname(path)
+            step = {
+                "step": step_of_side_directory(posixpath.relpath(side, root)),
+                "started": times.get("started"),
+                "finished": times.get("finished"),
+                "seconds": times.get("seconds"),
+            }
+            filters = filter_times(side, times)
+            if filters is not None:
+                step["filters"] = filters
+            steps.append(step)
     return sorted(steps, key=lambda s: (s["started"] is None, s["started"] or "", s["step"]))
 
 

@@ -8,7 +8,6 @@ blend at the end).
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass
 from typing import get_args
@@ -16,22 +15,23 @@ from typing import get_args
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import RunConfig
+from corpus.io.reading import dead_letter_files, read_json
 from corpus.layout import (
+    BLEND_DIR,
+    DOCUMENTS_PREFIX,
     DUPLICATES_DIR,
+    DUPLICATES_PREFIX,
     PARAGRAPHS_DIR,
+    READ_STAGE,
     REMOVED_DIR,
     SIDE_SUFFIX,
     STATS_FILE,
+    STATS_PREFIX,
     TOKENS_DIR,
+    TOKENS_PREFIX,
     side_path,
     step_of_side_directory,
 )
-from corpus.pipelines.dead_letters import dead_letter_files
-from corpus.pipelines.dedup_audit import DUPLICATES_PREFIX
-from corpus.pipelines.document_io import DOCUMENTS_PREFIX
-from corpus.pipelines.output_ownership import BLEND_DIR, READ_STAGE
-from corpus.pipelines.paragraph_stats import STATS_PREFIX
-from corpus.tokenize.token_shards import TOKENS_PREFIX
 
 RUN_ORDER: tuple[str, ...] = (
     READ_STAGE,
@@ -42,11 +42,6 @@ RUN_ORDER: tuple[str, ...] = (
 def matching(pattern: str) -> list[str]:
     """The files `pattern` matches, sorted (an empty list when none)."""
     return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
-
-
-def read_json(path: str) -> dict:
-    with FileSystems.open(path) as handle:
-        return json.loads(handle.read())
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 from apache_beam.io.filesystems import FileSystems
 
+from corpus.accounting import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
 from corpus.blend.outputs import REPORT_JSON as BLEND_REPORT_JSON
 from corpus.config import RunConfig
-from corpus.layout import DEAD_LETTERS_DIR, side_path
-from corpus.pipelines.output_ownership import BLEND_DIR, REPORT_HTML, REPORT_JSON
-from corpus.pipelines.stage_stats import DEAD_LETTERED, KEPT, OUTCOME, RECORDS_READ, accounted
+from corpus.io.reading import read_json
+from corpus.layout import BLEND_DIR, DEAD_LETTERS_DIR, REPORT_HTML, REPORT_JSON, side_path
 from corpus.report.progress import stage_text
-from corpus.report.run_outputs import read_json
 
 SHOWN_DROPS = 3
 """Drop reasons a step's summary line names, the largest first."""

@@ -71,6 +71,42 @@ def step_rows(report: dict) -> list[list[object]]:
     return [*rows, ["Total", "", f"{total:.1f}"]]
 
 
+FILTERS_HEADER = [
+    "Filter",
+    "Documents in",
+    "Removed",
+    "Share removed",
+    "Paragraphs removed",
+    "Seconds",
+    "Share of filter time",
+]
+
+
+def filter_steps(report: dict) -> list[dict]:
+    """The steps that ran a filter chain, each with its `filters`."""
+    return [s for s in report["provenance"]["steps"] if "filters" in s]
+
+
+def filter_rows(step: dict) -> list[list[object]]:
+    """A filter step's filters in chain order: documents handed to each and removed,
+    paragraphs removed, and its seconds (summed over workers) with their share of the
+    chain's."""
+    filters = step["filters"]
+    total = sum(f["seconds"] or 0 for f in filters)
+    return [
+        [
+            f["filter"],
+            f["documents_in"],
+            f["documents_removed"],
+            f["documents_removed"] / f["documents_in"] if f["documents_in"] else None,
+            f["paragraphs_removed"],
+            "-" if f["seconds"] is None else f"{f['seconds']:.6f}",
+            f["seconds"] / total if f["seconds"] is not None and total else None,
+        ]
+        for f in filters
+    ]
+
+
 DUPLICATES_HEADER = ["Dedup stage", "Rule", "Removed"]
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from corpus.atomic_files import write_text
-from corpus.pipelines.output_ownership import REPORT_HTML, REPORT_JSON, REPORT_MARKDOWN
+from corpus.layout import REPORT_HTML, REPORT_JSON, REPORT_MARKDOWN
 from corpus.report.collect import collect
 from corpus.report.html import render_html
 from corpus.report.markdown import render_markdown

@@ -34,12 +34,12 @@ from functools import partial
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus.accounting import UNREADABLE_FILE
 from corpus.sources.files import open_raw
 from corpus.sources.records import (
     BAD_DATE,
     CORRUPT_ROW_GROUP,
     EMPTY,
-    UNREADABLE_FILE,
     ParagraphSplit,
     ReadResult,
     Skipped,

@@ -30,11 +30,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from corpus.accounting import UNREADABLE_FILE
 from corpus.extract.dates import document_date
 from corpus.sources.files import open_raw
 from corpus.sources.records import (
     EMPTY,
-    UNREADABLE_FILE,
     ReadResult,
     Skipped,
     Unreadable,

@@ -45,6 +45,7 @@ from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
+from corpus.accounting import UNREADABLE_FILE
 from corpus.extract.dates import parse_warc_date
 from corpus.extract.paragraphs import ExtractionTimeout
 from corpus.schema import Paragraph
@@ -52,7 +53,6 @@ from corpus.sources.files import open_decompressed
 from corpus.sources.records import (
     EMPTY,
     TRUNCATED_FILE,
-    UNREADABLE_FILE,
     ReadResult,
     Skipped,
     Unreadable,

@@ -14,11 +14,10 @@ import json
 from dataclasses import dataclass
 
 from corpus.atomic_files import WrittenFile, write_atomically
+from corpus.layout import MANIFEST_FILE
 from corpus.tokenize.megatron import token_dtype
 from corpus.tokenize.token_shards import ShardRecord
 from corpus.tokenize.tokenizer import Tokenizer
-
-MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,12 +24,9 @@ import pyarrow.parquet as pq
 
 from corpus.atomic_files import Compression, WrittenFile, write_atomically
 from corpus.config import DocumentOrder, TextJsonl, TokenParquet
-from corpus.layout import TEXT_DIR, TOKENS_DIR, side_path
-from corpus.pipelines.sharded_write import JsonLinesFormat, shard_name
+from corpus.io.shards import JsonLinesFormat, shard_name
+from corpus.layout import TEXT_DIR, TEXT_PREFIX, TOKENS_DIR, TOKENS_PREFIX, side_path
 from corpus.tokenize.megatron import PREFIX_SUFFIX, write_indexed_dataset
-
-TOKENS_PREFIX = "tokens"
-TEXT_PREFIX = "text"
 
 # Ids that cannot be null: Parquet then stores no definition level per token, which halves
 # the time to write the column uncompressed.

@@ -1,7 +1,9 @@
-"""Names web documents carry: the host of a URL, and the source a WARC file belongs to."""
+"""Names web documents carry: the host of a URL and its top-level domain, and the source a WARC
+file belongs to."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -21,3 +23,16 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def top_level_domain(host: str) -> str:
+    """The last label of a host name, lower case (`news.livedoor.com.` -> `com`); "" for a
+    host that has none: one without a dot (`localhost`), an IP address, or no host."""
+    name = host.rstrip(".").lower()
+    if "." not in name:
+        return ""
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return name.rsplit(".", 1)[1]
+    return ""

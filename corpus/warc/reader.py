@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from corpus.accounting import UNREADABLE_FILE
 from corpus.warc.http import HEAD_LIMIT, decode_payload, header_lines, header_text, parse_head
 
 DEFAULT_MAX_BODY_BYTES = 16 * 2**20
@@ -122,7 +123,8 @@ def read_warc(
     try:
         yield from reader.items()
     except _UnreadableInput as error:
-        yield ReadFailure(name, reader.offset_or_zero(), "unreadable_file", str(error.__cause__))
+        failure = str(error.__cause__)
+        yield ReadFailure(name, reader.offset_or_zero(), UNREADABLE_FILE, failure)
     except Exception as error:  # a reader bug must not take the whole job down
         yield ReadFailure(name, reader.offset_or_zero(), "reader_error", repr(error))
 

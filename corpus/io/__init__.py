@@ -1,0 +1,1 @@
+"""Plain-Python file I/O the Beam layer, the core and the report share."""
