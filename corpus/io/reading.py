@@ -10,6 +10,11 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.layout import DEAD_LETTERS_DIR, DEAD_LETTERS_PREFIX, side_path
 
 
+def matching(pattern: str) -> list[str]:
+    """The files `pattern` matches, sorted (an empty list when none)."""
+    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+
+
 def read_json(path: str) -> dict:
     with FileSystems.open(path) as handle:
         return json.loads(handle.read())
@@ -26,8 +31,7 @@ def parquet_rows(paths: list[str]) -> int:
 
 def dead_letter_files(step_directory: str) -> list[str]:
     """The dead-letter files of the step whose directory is `step_directory`."""
-    pattern = side_path(step_directory, DEAD_LETTERS_DIR, f"{DEAD_LETTERS_PREFIX}-*.parquet")
-    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    return matching(side_path(step_directory, DEAD_LETTERS_DIR, f"{DEAD_LETTERS_PREFIX}-*.parquet"))
 
 
 def read_dead_letters(step_directory: str) -> list[dict]:

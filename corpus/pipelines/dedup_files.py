@@ -29,6 +29,7 @@ from corpus.dedup.config import MinHashConfig
 from corpus.dedup.fingerprint import Fingerprint, Fingerprinter, make_ref, parse_ref
 from corpus.dedup.lsh import SHINGLE_ID, SIGNATURE
 from corpus.dedup.signature_file import previous_fingerprint, signature_row, signature_schema
+from corpus.io.reading import matching
 from corpus.io.shards import ParquetFormat, shard_name, write_records
 from corpus.layout import DOCUMENTS_PREFIX, SIGNATURES_DIR, SIGNATURES_PREFIX, WORK_DIR, side_path
 from corpus.pipelines.document_io import READ_BATCH_ROWS, read_document_file, rewrite_document_file
@@ -194,6 +195,6 @@ def remove_work_files(_, files: DedupFiles) -> None:
     """Deletes the working signature files once every output file is written."""
     work = side_path(files.output, WORK_DIR)
     if FileSystems.exists(work):
-        FileSystems.delete([m.path for m in FileSystems.match([work + "/**"])[0].metadata_list])
+        FileSystems.delete(matching(work + "/**"))
         if FileSystems.exists(work):
             FileSystems.delete([work])

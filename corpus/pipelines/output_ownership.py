@@ -30,6 +30,7 @@ from corpus.atomic_files import TEMPORARY_PREFIX, is_temporary, write_text
 from corpus.blend.outputs import DATA_PATH_FILE, HELD_OUT_DATA_PATH_FILES, PER_SPLIT_FILE
 from corpus.blend.splits import HELD_OUT
 from corpus.errors import ConfigError
+from corpus.io.reading import matching
 from corpus.layout import (
     BLEND_DIR,
     COMPLETE_FILE,
@@ -67,7 +68,7 @@ SHOWN_ENTRIES = 12
 
 def files_under(directory: str) -> list[str]:
     """Every file under `directory`, at any depth (none when it does not exist)."""
-    return [m.path for m in FileSystems.match([posixpath.join(directory, "**")])[0].metadata_list]
+    return matching(posixpath.join(directory, "**"))
 
 
 def _top(relative: str) -> str:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from apache_beam.io.filesystems import FileSystems
-
 from corpus.config import WARC_READER, CrawlInputs, FilterConfig, RunConfig, SourceConfig
+from corpus.io.reading import matching
 from corpus.layout import (
     BLEND_DIR,
     MODEL_FILE,
@@ -72,8 +71,7 @@ def named_pattern(pattern: str, key: str) -> NamedFiles:
     if not is_local(pattern):
         check_file_systems([pattern], key, contact=False)
         return NamedFiles(key, pattern, None)
-    matched = FileSystems.match([pattern])[0].metadata_list
-    return NamedFiles(key, pattern, len(matched))
+    return NamedFiles(key, pattern, len(matching(pattern)))
 
 
 def named_file(path: str, key: str) -> NamedFiles:

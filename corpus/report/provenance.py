@@ -13,7 +13,7 @@ from importlib import metadata
 
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.io.reading import read_json
+from corpus.io.reading import matching, read_json
 from corpus.layout import (
     COMPLETE_FILE,
     MANIFEST_FILE,
@@ -23,7 +23,7 @@ from corpus.layout import (
     STATS_FILE,
     step_of_side_directory,
 )
-from corpus.report.run_outputs import StageOutput, matching
+from corpus.report.run_outputs import StageOutput
 
 PROJECT = "corpus"
 REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

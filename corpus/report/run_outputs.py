@@ -12,10 +12,8 @@ import posixpath
 from dataclasses import dataclass
 from typing import get_args
 
-from apache_beam.io.filesystems import FileSystems
-
 from corpus.config import RunConfig
-from corpus.io.reading import dead_letter_files, read_json
+from corpus.io.reading import dead_letter_files, matching, read_json
 from corpus.layout import (
     BLEND_DIR,
     DOCUMENTS_PREFIX,
@@ -37,11 +35,6 @@ RUN_ORDER: tuple[str, ...] = (
     READ_STAGE,
     *get_args(get_args(RunConfig.model_fields["stages"].annotation)[0]),
 )
-
-
-def matching(pattern: str) -> list[str]:
-    """The files `pattern` matches, sorted (an empty list when none)."""
-    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
 
 
 @dataclass(frozen=True)
