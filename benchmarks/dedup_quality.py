@@ -19,7 +19,7 @@ pairs file is a subset of them, and its figures are checked against them).
   Jaccard >= the threshold / removed documents.
 
 Systems, each over MinHash seeds 1-10 (min / median / max printed):
-- `corpus`: the dedup stage itself (`run_stage("dedup", ...)`, the Beam pipeline a user
+- `corpus`: the dedup stage itself (`run_stage`, the Beam pipeline a user
   runs, on one local worker) with the default settings except `url: off` (the articles'
   URLs are distinct anyway) and the seed; `--set minhash.KEY=VALUE` changes a setting;
 - `datasketch`: MinHashLSH(threshold 0.8, num_perm 128) over datasketch MinHash of the same
@@ -53,7 +53,7 @@ from minhash_throughput import DEFAULT_FIXTURES
 from corpus.config import validate
 from corpus.dedup.lsh import jaccard
 from corpus.dedup.shingles import document_shingles
-from corpus.pipelines.run import run_stage
+from corpus.pipelines.run import STAGES, run_stage
 from corpus.schema import DOCUMENT_SCHEMA, Document, Paragraph
 
 ARTICLES = "ja_text/livedoor-news-corpus/text"
@@ -112,7 +112,8 @@ def corpus_kept(input_path: str, work: Path, seed: int, settings: dict) -> set[s
     dedup = {"url": "off", "minhash": {**settings, "seed": seed}}
     output = work / f"seed{seed}"
     config = validate({"inputs": [input_path], "output": str(output), "dedup": dedup})
-    run_stage("dedup", [input_path], str(output), config, ["--direct_num_workers=1"], False)
+    stage = STAGES["dedup"]([input_path], config, str(output))
+    run_stage(stage, [input_path], ["--direct_num_workers=1"])
     table = pq.ParquetDataset(sorted(output.glob("documents-*.parquet"))).read(columns=["id"])
     return set(table.column("id").to_pylist())
 

@@ -41,6 +41,7 @@ from fixture_warc import DEFAULT_FIXTURES, build_warc, fixture_pages
 from corpus.config import validate
 from corpus.io.shards import ROW_GROUP_ROWS
 from corpus.pipelines.document_io import documents_glob
+from corpus.pipelines.run import STAGES as STAGE_FACTORIES
 from corpus.pipelines.run import run_stage
 from corpus.schema import (
     DOCUMENT_FIELDS,
@@ -133,7 +134,7 @@ def run_stages(inputs: list[str], output: Path) -> dict[str, float]:
     seconds = {}
     for stage in STAGES:
         start = time.perf_counter()
-        run_stage(stage, inputs, str(output / stage), config, beam_args, overwrite=False)
+        run_stage(STAGE_FACTORIES[stage](inputs, config, str(output / stage)), inputs, beam_args)
         seconds[stage] = time.perf_counter() - start
         inputs = [documents_glob(str(output / stage))]
     return seconds

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from fixture_warc import DEFAULT_FIXTURES
 
-from corpus.config import DEFAULT_CHAIN, FilterConfig
 from corpus.filters.chain import FilterChain
-from corpus.filters.training import read_examples
+from corpus.filters.config import DEFAULT_CHAIN, FilterConfig
+from corpus.quality.classifier_training import read_examples
 from corpus.schema import Document, Paragraph
 
 REPO = Path(__file__).resolve().parents[1]

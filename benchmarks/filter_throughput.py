@@ -16,9 +16,10 @@ from pathlib import Path
 
 from fixture_warc import DEFAULT_FIXTURES, build_warc, extract_documents, fixture_pages
 
-from corpus.config import DEFAULT_CHAIN, ExtractConfig, FilterConfig
+from corpus.extract.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.filters.chain import FilterChain
+from corpus.filters.config import DEFAULT_CHAIN, FilterConfig
 from corpus.schema import Document, Paragraph
 
 

@@ -83,13 +83,14 @@ from fixture_warc import DEFAULT_FIXTURES, Page, build_warc
 from gold_pages import GoldPage, fold_of, gold_pages
 from resiliparse.extract.html2text import extract_plain_text
 
-from corpus.config import ExtractConfig, FilterConfig
 from corpus.extract.charset import decode_body
+from corpus.extract.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.langid import bundled_model_path
 from corpus.extract.triage import Candidate, triage
 from corpus.filters.base import HighLowFilter, ParagraphFilter
 from corpus.filters.chain import FilterChain
+from corpus.filters.config import FilterConfig
 from corpus.layout import REMOVED_DIR, side_path
 from corpus.pipelines.document_io import documents_glob, input_files, read_document_file
 from corpus.schema import Document, Paragraph

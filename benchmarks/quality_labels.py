@@ -38,11 +38,11 @@ from hojichar.filters import document_filters as hf
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from corpus.config import DEFAULT_CHAIN, FilterConfig
 from corpus.filters.chain import FilterChain
 from corpus.filters.classifier import fasttext_tokens
-from corpus.filters.training import FastTextTrainer
+from corpus.filters.config import DEFAULT_CHAIN, FilterConfig
 from corpus.quality.char_lm import CharLanguageModel
+from corpus.quality.classifier_training import FastTextTrainer
 from corpus.quality.evaluation import (
     GOOD,
     Outcome,

@@ -53,8 +53,8 @@ from main_text import (
     url_of,
 )
 
-from corpus.config import FilterConfig
 from corpus.filters.chain import FilterChain
+from corpus.filters.config import FilterConfig
 from corpus.filters.main_text import DEFAULT_MODEL, FEATURES, MainText, page_features
 from corpus.schema import Document, Paragraph
 

@@ -16,6 +16,9 @@ RECORDS_READ = "records_read"
 OUTCOME = "outcome"
 KEPT = "kept"
 DEAD_LETTERED = "dead_lettered"
+BLOCKED = "blocked"
+"""The extraction stage's records blocked by URL, by list (`blocked: {adult: N}`): a
+breakdown of the outcome `blocked`, not a term of the equation (like `flag`)."""
 
 
 def accounted(stats: dict) -> int:
@@ -27,3 +30,6 @@ def accounted(stats: dict) -> int:
 UNREADABLE_FILE = "unreadable_file"
 """The dead-letter reason every reader shares: the file cannot be opened or read on (corrupt
 compressed data, I/O error)."""
+TRUNCATED_FILE = "truncated_file"
+"""The dead-letter reason of a file that ends inside a record or a compressed member
+(unreadable from there on), whatever its reader."""

@@ -27,6 +27,7 @@ import yaml
 
 # The commands import what they run when they run it: `corpus --help` loads no Beam, and
 # Beam's logging as it loads is held for the run's log (corpus.run_log).
+from corpus.errors import ConfigError
 from corpus.run_log import current_log, hold_logging, release, stop_logging
 from corpus.terminal import configure, reset, terminal
 
@@ -57,7 +58,7 @@ STAGE_COMMANDS = {
     ),
 }
 """Command -> (the stage it runs, its help, its inputs' help)."""
-ALIASES = {"paragraph-stats": ["paragraph_stats"]}
+ALIASES = {"paragraph-stats": ["paragraph_stats"], "report": ["stats"]}
 BEAM_OPTIONS = """
 
 Beam's pipeline options pass through (`--runner=DataflowRunner`, `--direct_num_workers=2`),
@@ -141,8 +142,7 @@ def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> N
 
 
 def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> None:
-    from corpus.errors import ConfigError
-    from corpus.filters.training import train_classifier
+    from corpus.quality.classifier_training import train_classifier
     from corpus.quality.inputs import training_examples
 
     arguments = {k: v for k, v in vars(args).items() if k not in ("handler", "own_flags", "beam")}
@@ -174,7 +174,6 @@ def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> 
 
 
 def command_evaluate_filter(args: argparse.Namespace, beam_args: list[str]) -> None:
-    from corpus.errors import ConfigError
     from corpus.quality.evaluate_filter import evaluate_filter
 
     try:
@@ -186,8 +185,7 @@ def command_evaluate_filter(args: argparse.Namespace, beam_args: list[str]) -> N
     print("\n".join(outcome.lines()))
 
 
-def command_stats(args: argparse.Namespace, beam_args: list[str]) -> None:
-    from corpus.errors import ConfigError
+def command_report(args: argparse.Namespace, beam_args: list[str]) -> None:
     from corpus.report.progress import Step
     from corpus.report.write import write_report
 
@@ -196,10 +194,10 @@ def command_stats(args: argparse.Namespace, beam_args: list[str]) -> None:
         with Step(os.path.join(directory, "report.html")) as step:
             report = write_report(args.run_output, args.output)
     except FileNotFoundError as error:
-        raise ConfigError(f"stats: {error}") from None
+        raise ConfigError(f"report: {error}") from None
     verdict = "" if report["funnel"]["consistent"] else " (the counts do not add up: see it)"
     step.finished("written")
-    print(f"stats: report.html, .json and .md in {directory}{verdict}")
+    print(f"report: report.html, .json and .md in {directory}{verdict}")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -340,11 +338,11 @@ def parser() -> argparse.ArgumentParser:
     _flag(tokenizer, "--output", required=True, help="where to write the model")
     _flag(tokenizer, "--config", help="YAML config holding tokenize.train")
 
-    stats = _command(
-        commands, "stats", "write the statistics report of a run's output", command_stats, False
+    report = _command(
+        commands, "report", "write the report of a run's output", command_report, False
     )
-    _flag(stats, "run_output", help="a run's output directory (OUTPUT of its config)")
-    _flag(stats, "--output", help="where to write the report (default: RUN_OUTPUT)")
+    _flag(report, "run_output", help="a run's output directory (OUTPUT of its config)")
+    _flag(report, "--output", help="where to write the report (default: RUN_OUTPUT)")
 
     train = _command(
         commands,
@@ -493,7 +491,6 @@ def run_command(
     """Runs the command `args` names; prints its closing summary; returns its exit status."""
     from corpus.beam_flags import beam_options
     from corpus.config import RunConfig
-    from corpus.errors import ConfigError
     from corpus.interrupted import Interrupted, noting_interrupts
     from corpus.remote.file_systems import use_beam_options
 

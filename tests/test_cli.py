@@ -18,10 +18,9 @@ import pytest
 
 from corpus.beam_flags import beam_options
 from corpus.cli import main, parser
-from tests.conftest import require_shared
+from tests.support.paths import ROOT, require_shared
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_WARC = REPO / "corpus/sample/sample.warc.gz"
+SAMPLE_WARC = ROOT / "corpus/sample/sample.warc.gz"
 SCREENFUL = 30
 
 
@@ -52,7 +51,7 @@ def test_help_explains_the_commands_without_loading_beam(tmp_path):
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=REPO
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT
     )
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.endswith("False\n")
@@ -86,6 +85,7 @@ def test_every_flag_has_help_and_its_default():
          "did you mean --direct_num_workers?"),
         (["extract", str(SAMPLE_WARC), "--output", "OUT", "--direct_num_workers=two"],
          "Beam option: argument --direct_num_workers: invalid int value: 'two'"),
+        (["report", "OUT", "--runner=DataflowRunner"], "report: unknown flag --runner ("),
         (["stats", "OUT", "--runner=DataflowRunner"], "stats: unknown flag --runner ("),
         (["run", "configs/sample.yaml", "configs/other.yaml"],
          "run: unexpected argument 'configs/other.yaml'"),
@@ -120,7 +120,7 @@ def test_beams_output_goes_to_the_log(tmp_path):
     output = tmp_path / "docs"
     command = corpus_command("extract", str(SAMPLE_WARC), "--output", str(output))
     done = subprocess.run(
-        [*command, "--direct_num_workers=2"], capture_output=True, text=True, env=env, cwd=REPO
+        [*command, "--direct_num_workers=2"], capture_output=True, text=True, env=env, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr
     log = output / "logs" / "corpus.log"
@@ -175,7 +175,7 @@ def test_a_source_of_empty_texts_fails_the_run(tmp_path, capsys):
 def test_the_quickstart_fits_a_screen(tmp_path):
     output = tmp_path / "sample"
     command = corpus_command("run", "configs/sample.yaml", "--set", f"output={output}")
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = without_progress(done.stderr.splitlines()) + done.stdout.splitlines()
     assert len(lines) <= SCREENFUL, "\n".join(lines)
@@ -203,7 +203,7 @@ def test_ctrl_c_stops_the_run_with_one_line(tmp_path):
     with log.open("w") as handle:
         process = subprocess.Popen(
             command,
-            cwd=REPO,
+            cwd=ROOT,
             stdout=handle,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -5,8 +5,7 @@ import pytest
 
 from corpus.config import RunConfig, load_config, validate
 from corpus.errors import ConfigError
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -101,7 +100,7 @@ def test_true_names_no_choice(tmp_path, key, word):
 
 
 def test_shipped_configs_validate():
-    configs = sorted((REPO / "configs").glob("*.yaml"))
+    configs = sorted((ROOT / "configs").glob("*.yaml"))
     assert configs
     for path in configs:
         load_config(path)
@@ -123,13 +122,13 @@ KENLM_FILTERS = ["KenLMParagraphPerplexity", "KenLMDocAvgPerplexity"]
 
 
 def test_shipped_filter_chains_validate():
-    for path in sorted((REPO / "configs" / "filters").glob("*.yaml")):
+    for path in sorted((ROOT / "configs" / "filters").glob("*.yaml")):
         filters = {"chain": str(path), "skip": KENLM_FILTERS}
         validate({"inputs": ["a"], "output": "o", "filter": filters})
 
 
 def test_llm_jp_v2_chain_needs_a_kenlm_model_or_skips_it(tmp_path, monkeypatch):
-    chain = str(REPO / "configs/filters/llm-jp-v2.yaml")
+    chain = str(ROOT / "configs/filters/llm-jp-v2.yaml")
     monkeypatch.delenv("LLMJP_KENLM_MODEL", raising=False)
     with pytest.raises(ConfigError, match=r"chain\[5\] \(KenLMParagraphPerplexity\): model"):
         validate({"inputs": ["a"], "output": "o", "filter": {"chain": chain}})

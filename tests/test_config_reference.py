@@ -2,12 +2,10 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 from corpus.config import validate
 from corpus.config_reference import COMMAND, reference
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
 
 
 def _key_paths(values: dict, prefix: str = "") -> list[str]:
@@ -22,7 +20,7 @@ def _key_paths(values: dict, prefix: str = "") -> list[str]:
 
 
 def test_committed_reference_is_current():
-    committed = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    committed = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert committed == reference(), (
         f"docs/configuration.md is out of date with the config models: run `{COMMAND}`"
     )
@@ -49,6 +47,6 @@ def test_command_prints_the_reference():
         [sys.executable, "-m", "corpus.config_reference"],
         capture_output=True,
         check=True,
-        cwd=REPO,
+        cwd=ROOT,
     )
     assert result.stdout.decode("utf-8") == reference()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.conftest import ROOT
-from tests.dry_run import dry_run
+from tests.support.dry_run import dry_run
+from tests.support.paths import ROOT
 
 EXAMPLES = ROOT / "examples"
 LLM_JP_3_SOURCES = [

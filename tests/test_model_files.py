@@ -25,8 +25,8 @@ from corpus.filters.chain import FilterChain
 from corpus.filters.classifier import FastTextClassifier
 from corpus.filters.keywords import WordTypes, read_keywords
 from corpus.filters.perplexity import KenLMDocAvgPerplexity
-from corpus.filters.training import train_classifier
 from corpus.model_files import is_file, local_path
+from corpus.quality.classifier_training import train_classifier
 from corpus.schema import Document, Paragraph
 
 SCHEME = "corpustest"

@@ -21,9 +21,9 @@ from corpus.read_progress import (
     read_so_far,
 )
 from corpus.report.progress import InputTotal, duration, progress_text, size
+from tests.support.paths import ROOT
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_WARC = REPO / "corpus/sample/sample.warc.gz"
+SAMPLE_WARC = ROOT / "corpus/sample/sample.warc.gz"
 COUNTING = """
 import os, sys, time
 from corpus.read_progress import counted
@@ -45,7 +45,7 @@ def test_counts_from_every_process_are_summed(tmp_path, monkeypatch):
     monkeypatch.setenv(PROGRESS_VARIABLE, str(tmp_path))
     # Two other processes, as Beam's workers are: each counts a file of 5 records, 100 bytes.
     workers = [
-        subprocess.Popen([sys.executable, "-c", COUNTING, str(3 * FLUSH_SECONDS)], cwd=REPO)
+        subprocess.Popen([sys.executable, "-c", COUNTING, str(3 * FLUSH_SECONDS)], cwd=ROOT)
         for _ in range(2)
     ]
     # And this process: 3 records without a file, then a file of 2 records read to its end.

@@ -1,12 +1,10 @@
 """docs/schema.md is generated from the document schema and kept current."""
 
 import re
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from test_schema import MIXED
 
 from corpus.schema import (
     DOCUMENT_COLUMNS,
@@ -16,12 +14,12 @@ from corpus.schema import (
     Document,
 )
 from corpus.schema_reference import COMMAND, reference
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.documents import MIXED
+from tests.support.paths import ROOT
 
 
 def test_committed_reference_is_current():
-    committed = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
+    committed = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     assert committed == reference(), f"docs/schema.md is out of date: run `{COMMAND}`"
 
 

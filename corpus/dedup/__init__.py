@@ -1,1 +1,2 @@
-"""Deduplication: document-level MinHash/LSH and paragraph-level near-duplicate statistics."""
+"""Deduplication: URL, exact-text and MinHash-LSH near-duplicate documents, and the
+signatures kept for incremental runs."""

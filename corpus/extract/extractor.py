@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.config import ExtractConfig
+from corpus.extract.config import ExtractConfig
 from corpus.extract.dates import document_date
 from corpus.extract.langid import LanguageIdentifier
 from corpus.extract.main_content import MainContentExtractor

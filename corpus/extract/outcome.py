@@ -18,6 +18,8 @@ class Outcome(StrEnum):
     """warcinfo, request, metadata, revisit ... records."""
     NON_200 = "non_200"
     NON_HTML = "non_html"
+    BLOCKED = "blocked"
+    """An HTML response whose URL is on an `extract.blocklists` list: not parsed."""
     TOO_LARGE = "too_large"
     TRUNCATED = "truncated"
     """Cut off by the crawler, with `extract.keep_truncated: false`."""

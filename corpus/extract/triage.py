@@ -6,12 +6,14 @@ runs where the WARC file is read; only the surviving candidates pay for HTML par
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus.config import ExtractConfig
 from corpus.extract.charset import decode_body
+from corpus.extract.config import ExtractConfig
 from corpus.extract.outcome import Outcome
-from corpus.extract.prefilter import looks_japanese
+from corpus.extract.prefilter import looks_japanese, might_hold_kana
+from corpus.filters.blocklist import Blocklist, first_blocking
 from corpus.warc.reader import WarcRecord
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -42,7 +44,17 @@ def is_html(record: WarcRecord) -> bool:
     return head.startswith(HTML_SNIFF_MARKERS) or b"<html" in head
 
 
-def triage(record: WarcRecord, config: ExtractConfig) -> Candidate | Outcome:
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """An HTML response whose URL is on the list named `list` (outcome `blocked`)."""
+
+    list: str
+
+
+def triage(
+    record: WarcRecord, config: ExtractConfig, blocklists: Sequence[Blocklist] = ()
+) -> Candidate | Outcome | Blocked:
+    """A candidate to parse, or why not. `blocklists`: the loaded `config.blocklists`."""
     if record.record_type != "response":
         return Outcome.NOT_RESPONSE
     if record.http_status != 200:
@@ -51,8 +63,13 @@ def triage(record: WarcRecord, config: ExtractConfig) -> Candidate | Outcome:
         return Outcome.TOO_LARGE
     if not is_html(record):
         return Outcome.NON_HTML
+    if blocklists and (name := first_blocking(blocklists, record.target_uri or "")):
+        return Blocked(name)
     if record.truncated and not config.keep_truncated:
         return Outcome.TRUNCATED
+    # Most pages are rejected here, on their bytes, without being decoded.
+    if config.prefilter_min_kana and not might_hold_kana(record.body):
+        return Outcome.PREFILTER_REJECTED
     decoded = decode_body(record.body, record.http_headers.get("content-type"))
     if decoded is None:
         return Outcome.CHARSET_FAILURE

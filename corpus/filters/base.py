@@ -10,6 +10,8 @@ subclass registers itself under its class name: adding a filter means adding one
 - `HighLowFilter` is the common case: a measure of the document outside [low, high].
 - `ParagraphFilter.apply(document)` returns the document with paragraphs marked removed
   (`Paragraph.removed_by`) or rewritten; it never drops a document itself.
+- Any filter may `count_event` named events beside its removals (MaskPII counts what it
+  masked, per type).
 
 Reasons name the filter and the threshold tier that fired (`HiraganaRatio(low=0.15)`), so
 the same filter can stand in the chain several times with tightening thresholds and the
@@ -20,9 +22,10 @@ output: no `/`, no spaces.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from corpus.schema import Document
 
@@ -32,6 +35,7 @@ class Filter(BaseModel):
 
     registry: ClassVar[dict[str, type[Filter]]] = {}
     abstract: ClassVar[bool] = True
+    _events: Counter[tuple[str, str]] = PrivateAttr(default_factory=Counter)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -49,6 +53,16 @@ class Filter(BaseModel):
 
     def setup(self) -> None:
         """Load what the filter needs (models, word lists); called once per worker."""
+
+    def count_event(self, event: str, name: str, n: int = 1) -> None:
+        """Counts `n` named events (`count_event("masked", "email")`): the chain moves them to
+        the filter's counts, and stats.json shows them in its entry (`masked: {email: N}`)."""
+        self._events[event, name] += n
+
+    @property
+    def events(self) -> Counter[tuple[str, str]]:
+        """The events counted since the chain last took them."""
+        return self._events
 
 
 class DocumentFilter(Filter):

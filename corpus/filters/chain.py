@@ -9,8 +9,9 @@ holding its live paragraphs alone (`live_view`), so page furniture that paragrap
 filters earlier in the chain marked never counts in a document measure. The marked
 paragraphs stay in the document the chain returns, with the rule that marked them.
 
-The chain also counts what each filter was handed and removed, and the seconds it took
-(`FilterChain.counts`, datatrove's `track_time`).
+The chain also counts what each filter was handed and removed, the events it counted
+(`Filter.count_event`) and the seconds it took (`FilterChain.counts`, datatrove's
+`track_time`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import functools
 import importlib
 import pkgutil
 import time
+from collections import Counter
 from typing import Any
 
 from pydantic import ValidationError
@@ -69,14 +71,22 @@ def live_view(document: Document) -> Document:
 @dataclasses.dataclass
 class FilterCounts:
     """What one filter of the chain was handed (documents, and their live paragraphs) and
-    removed (documents; paragraphs it marked), and the seconds it took. A document that
-    breaks the filter counts as handed to it, not as removed."""
+    removed (documents; paragraphs it marked), the events it counted by `(event, name)`,
+    and the seconds it took. A document that breaks the filter counts as handed to it, not
+    as removed."""
 
     documents_in: int = 0
     documents_removed: int = 0
     paragraphs_in: int = 0
     paragraphs_removed: int = 0
     seconds: float = 0.0
+    events: Counter[tuple[str, str]] = dataclasses.field(default_factory=Counter)
+
+
+def _move_events(f: Filter, counts: FilterCounts) -> None:
+    if f.events:
+        counts.events.update(f.events)
+        f.events.clear()
 
 
 class FilterChain:
@@ -110,6 +120,7 @@ class FilterChain:
             if isinstance(f, DocumentFilter):
                 reason = f.removal(live)
                 counts.seconds += time.perf_counter() - start
+                _move_events(f, counts)
                 if reason is not None:
                     counts.documents_removed += 1
                     return dataclasses.replace(document, removed_by=reason)
@@ -118,6 +129,7 @@ class FilterChain:
                 document = f.apply(document)
                 live = live_view(document)
                 counts.seconds += time.perf_counter() - start
+                _move_events(f, counts)
                 # Newly marked ones only: a filter that merges paragraphs removes none.
                 counts.paragraphs_removed += (
                     len(document.paragraphs) - len(live.paragraphs) - marked

@@ -1,12 +1,14 @@
 """A fastText quality classifier as a document filter.
 
-The model is the user's, trained with `corpus train-classifier` (corpus/filters/training.py)
-on `text<TAB>label` lines; nothing is downloaded. fastText splits its input on whitespace
-only, so Japanese text is turned into tokens first, the same way for training and for
-prediction (`fasttext_tokens`): every non-space character is one token, whitespace is
-dropped. With word bigrams (training's default) the model sees characters and character
-bigrams. On the hand-labelled mC4-ja paragraphs of the test fixtures this scored as well as
-or better than Sudachi or MeCab words (see training.py), and needs no segmenter.
+The model is the user's, trained with `corpus train-classifier`
+(corpus/quality/classifier_training.py) on `text<TAB>label` lines; nothing is downloaded.
+fastText splits its input on whitespace only, so Japanese text is turned into tokens first,
+the same way for training and for prediction (`fasttext_tokens`): every non-space character
+is one token, whitespace is dropped. With word bigrams (training's default) the model sees
+characters and character bigrams. On the hand-labelled mC4-ja paragraphs of the test
+fixtures this scored as well as or better than Sudachi or MeCab words (see
+classifier_training.py), and
+needs no segmenter.
 
 A model is loaded once per process, shared by every filter that names it, and never pickled.
 Its path may be on any Beam file system (gs://, s3://): such a model is copied to the

@@ -1,13 +1,13 @@
 """A quality classifier scoring paragraphs, aggregated over a document's live paragraphs.
 
 The model is a fastText model from `corpus train-classifier` (trained on human labels, a
-teacher's labels or reference-vs-web paragraphs; corpus/filters/training.py), read from any
-Beam file system and loaded once per process (corpus.filters.classifier.load_model). Each
-live paragraph is scored on its own, as the training examples were paragraphs; the
-document's score is the mean of its paragraphs' P(label) weighted by their characters, so a
-long article outweighs a short menu line. The threshold defaults to the one the training's
-cross-validation chose on its folds, read from `<model>.json`.
-"""
+teacher's labels or reference-vs-web paragraphs; corpus/quality/classifier_training.py),
+read from any Beam file system and loaded once per process
+(corpus.filters.classifier.load_model). Each live paragraph is scored on its own, as the
+training examples were paragraphs; the document's score is the mean of its paragraphs'
+P(label) weighted by their characters, so a long article outweighs a short menu line. The
+threshold defaults to the one the training's cross-validation chose on its folds, read from
+`<model>.json`."""
 
 from __future__ import annotations
 

@@ -52,11 +52,13 @@ from corpus.blend.selection import (
     first_boundary,
 )
 from corpus.blend.splits import HELD_OUT, TRAIN, Splits
-from corpus.config import DocumentOrder
 from corpus.io.shards import stable_shard
 from corpus.layout import side_directory
 from corpus.pipelines.document_io import CountRecordsRead
+from corpus.pipelines.stage import Stage, StageResult
+from corpus.pipelines.stage_stats import COUNTS
 from corpus.read_progress import count_read
+from corpus.tokenize.config import DocumentOrder
 from corpus.tokenize.manifest import TokenizerRecord, write_manifest
 from corpus.tokenize.token_shards import (
     ShardRecord,
@@ -223,7 +225,6 @@ class SelectBlend(beam.PTransform):
 
 TokenFile = tuple[str, str]
 """(source name, path of one of its Parquet token shards)."""
-COUNTS = "counts"
 TOKEN_BATCH_ROWS = 256
 
 
@@ -339,9 +340,10 @@ def _write_outputs(
     tokenizer: TokenizerRecord,
     provenance: dict,
     paths: str,
-) -> None:
+) -> list[str]:
     """Each source's (and held-out split's) `manifest.json`, the Megatron arguments (one
-    weighted prefix per shard, in the blend's order of sources) and the report.
+    weighted prefix per shard, in the blend's order of sources) and the report; returns
+    the paths of the Megatron arguments files.
 
     A training shard weighs its tokens. A held-out shard weighs its share of its source's
     held-out tokens times the source's training tokens, so that each split mixes the
@@ -364,21 +366,21 @@ def _write_outputs(
                 weights = held_out_weights(chosen.achieved_tokens, [r.tokens for r in records])
             entries[split] += [(w, p) for w, p in zip(weights, prefixes, strict=True) if w]
     held_out = {split: entries[split] or None for split in HELD_OUT}
-    write_megatron_args(directory, entries[TRAIN], **held_out, paths=paths)
+    files = write_megatron_args(directory, entries[TRAIN], **held_out, paths=paths)
     write_report(side_directory(directory), selection)
+    return files
 
 
-class WriteBlend(beam.PTransform):
-    """Token shards of every source -> the blend under `directory`: the selected copies as
-    Megatron shards in `SOURCE/` and the held-out documents in `valid/SOURCE/` and
-    `test/SOURCE/` (sized by `tokens_per_shard`, ordered by `order` and `seed` as the
-    tokenize stage orders them), each such directory's `manifest.json`, `data_path.txt`
-    (and `valid_data_path.txt`, `test_data_path.txt`), `per_split_data_args.json` and the
-    blend report. Returns the `((kind, name), count)` pairs of the blend's stats: its
-    records are the token shards' documents, read (from the footers) = kept +
-    not_selected, where kept counts the documents written to any split; `held_out` and
-    `held_out_tokens` count those of each held-out split, `tokens.written` the training
-    tokens (repeats included).
+class BlendStage(Stage):
+    """The blend step: token shards of every source -> the blend under `directory`: the
+    selected copies as Megatron shards in `SOURCE/` and the held-out documents in
+    `valid/SOURCE/` and `test/SOURCE/` (sized by `tokens_per_shard`, ordered by `order` and
+    `seed` as the tokenize stage orders them), each such directory's `manifest.json`,
+    `data_path.txt` (and `valid_data_path.txt`, `test_data_path.txt`),
+    `per_split_data_args.json` and the blend report. Its counts: its records are the token
+    shards' documents, read (from the footers) = kept + not_selected, where kept counts the
+    documents written to any split; `held_out` and `held_out_tokens` count those of each
+    held-out split, `tokens.written` the training tokens (repeats included).
 
     `token_files` pairs each Parquet token shard with its source's name (the blend's);
     `tokenizer` is the one every source was tokenized with (it sets the Megatron dtype).
@@ -395,17 +397,16 @@ class WriteBlend(beam.PTransform):
         seed: int,
         provenance: dict,
     ) -> None:
-        super().__init__()
+        super().__init__(directory)
         self.blend = blend
         self.token_files = sorted(token_files)
-        self.directory = directory
         self.tokenizer = tokenizer
         self.tokens_per_shard = tokens_per_shard
         self.order = order
         self.seed = seed
         self.provenance = provenance
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+    def expand(self, pbegin: beam.pvalue.PBegin) -> StageResult:
         per_shard, directory = self.tokens_per_shard, self.directory
         files = pbegin | "TokenFiles" >> beam.Create(self.token_files)
         blended = (
@@ -424,11 +425,11 @@ class WriteBlend(beam.PTransform):
             | "WriteShard" >> beam.ParDo(shard_writer, selection)
         )
         tokenizer, provenance = self.tokenizer, self.provenance
-        _ = (
+        written = (
             shards
             | "Gather" >> beam.combiners.ToList()
             | "WriteOutputs"
-            >> beam.Map(
+            >> beam.FlatMap(
                 _write_outputs,
                 selection,
                 directory,
@@ -440,4 +441,5 @@ class WriteBlend(beam.PTransform):
         )
         paths = [path for _, path in self.token_files]
         read = pbegin | "CountRead" >> CountRecordsRead(paths)
-        return (copies[COUNTS], read) | "AllCounts" >> beam.Flatten()
+        counts = (copies[COUNTS], read) | "AllCounts" >> beam.Flatten()
+        return StageResult(written, self.no_dead_letters(pbegin), counts)

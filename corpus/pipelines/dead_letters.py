@@ -16,7 +16,7 @@ from corpus.accounting import DEAD_LETTERED
 from corpus.io.shards import ParquetFormat
 from corpus.layout import DEAD_LETTERS_DIR, DEAD_LETTERS_PREFIX, side_path
 from corpus.pipelines.sharded_write import WriteShards
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.stage_stats import COUNTS, Tally
 
 DEAD_LETTERS_PER_SHARD = 100_000
 DEAD_LETTER_SCHEMA = pa.schema(
@@ -27,8 +27,6 @@ DEAD_LETTER_SCHEMA = pa.schema(
         pa.field("error", pa.string(), nullable=False),
     ]
 )
-TALLIES = "tallies"
-"""The tagged output on which a stage's DoFns emit their tallies."""
 DEAD_LETTERS = "dead_letters"
 """The tagged output on which they emit dead letters."""
 
@@ -38,9 +36,9 @@ def dead_letter(file: str, offset: int, reason: str, error: str) -> dict:
 
 
 def emit_dead_letter(letter: dict, tally: Tally) -> Iterator[beam.pvalue.TaggedOutput]:
-    """The letter on `DEAD_LETTERS`, and its reason tallied as dead-lettered on `TALLIES`."""
+    """The letter on `DEAD_LETTERS`, and its reason counted as dead-lettered on `COUNTS`."""
     yield beam.pvalue.TaggedOutput(DEAD_LETTERS, letter)
-    yield beam.pvalue.TaggedOutput(TALLIES, tally(DEAD_LETTERED, letter["reason"]))
+    yield beam.pvalue.TaggedOutput(COUNTS, tally(DEAD_LETTERED, letter["reason"]))
 
 
 def dead_letter_key(letter: dict) -> str:

@@ -34,6 +34,8 @@ from corpus.dedup.fingerprint import (
     earliest_first,
     parse_ref,
 )
+from corpus.dedup.signature_file import check_compatible
+from corpus.errors import ConfigError
 from corpus.pipelines.dedup_audit import KeyedRemovals, WriteDuplicates
 from corpus.pipelines.dedup_files import (
     REPRESENTED,
@@ -44,9 +46,10 @@ from corpus.pipelines.dedup_files import (
     WriteKept,
     remove_work_files,
 )
-from corpus.pipelines.document_io import CountRecordsRead
+from corpus.pipelines.document_io import CountRecordsRead, input_files
 from corpus.pipelines.exact_dedup import DeduplicateBy
 from corpus.pipelines.minhash_dedup import MeasureEdges, MinHashDeduplicate
+from corpus.pipelines.stage import Stage, StageResult
 
 
 def _outcome_counts(_, fingerprinted: int, *after_steps: tuple[str, int]) -> list:
@@ -84,15 +87,22 @@ def _is_current(fingerprint: Fingerprint) -> bool:
     return not fingerprint.previous
 
 
-class DeduplicateDocuments(beam.PTransform):
-    """PBegin -> (paths written, `((kind, name), count)` pairs for the stage's stats)."""
+class DedupStage(Stage):
+    """The dedup stage: document files (and an earlier run's signatures, `config.previous`)
+    -> one document per cluster of duplicates, the removals in `duplicates/` and this
+    run's signatures in `signatures/`. A file it cannot read stops the stage."""
 
-    def __init__(self, files: DedupFiles, config: DedupConfig) -> None:
-        super().__init__()
-        self.files = files
+    def __init__(self, inputs: list[str], config: DedupConfig, directory: str) -> None:
+        super().__init__(directory)
+        previous = input_files(config.previous)
+        if config.previous and not previous:
+            raise ConfigError(f"dedup.previous: {config.previous} matches no file")
+        if config.minhash.enabled:
+            check_compatible(previous, config.minhash)
+        self.files = DedupFiles(input_files(inputs), previous, directory)
         self.config = config
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> tuple[beam.PCollection, beam.PCollection]:
+    def expand(self, pbegin: beam.pvalue.PBegin) -> StageResult:
         files, minhash = self.files, self.config.minhash
         fingerprinter = Fingerprinter(self.config)
         current = (
@@ -180,4 +190,4 @@ class DeduplicateDocuments(beam.PTransform):
             | "AllWritten" >> beam.combiners.Count.Globally()
             | "RemoveWorkFiles" >> beam.Map(remove_work_files, files)
         )
-        return paths, counts
+        return StageResult(paths, self.no_dead_letters(pbegin), counts)

@@ -15,9 +15,9 @@ from corpus.accounting import RECORDS_READ
 from corpus.io.reading import parquet_rows
 from corpus.io.shards import ParquetFormat, write_records
 from corpus.layout import DOCUMENTS_PREFIX
-from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
+from corpus.pipelines.dead_letters import DEAD_LETTERS, dead_letter, emit_dead_letter
 from corpus.pipelines.sharded_write import WriteShards
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.stage_stats import COUNTS, Tally
 from corpus.read_progress import count_read
 from corpus.schema import DOCUMENT_SCHEMA, DamagedDocument, Document, document_key
 from corpus.sources.records import CORRUPT_ROW_GROUP
@@ -28,10 +28,13 @@ DAMAGED_DOCUMENT = "damaged_document"
 """A document row whose paragraphs' offsets do not fit its text (`DamagedDocument`)."""
 
 
-class DocumentsRead(NamedTuple):
+class DocumentStream(NamedTuple):
+    """What a transform that produces documents returns (extraction, a source's reader,
+    `ReadDocuments`): the documents, the dead letters, `((kind, name), count)` pairs."""
+
     documents: beam.PCollection
     dead_letters: beam.PCollection
-    tallies: beam.PCollection
+    counts: beam.PCollection
 
 
 def row_groups(path: str) -> Iterator[tuple[str, int, int, int]]:
@@ -79,7 +82,7 @@ class ReadRowGroup(beam.DoFn):
 
 
 class ReadDocuments(beam.PTransform):
-    """Document Parquet files (globs) -> `DocumentsRead(documents, dead_letters, tallies)`.
+    """Document Parquet files (globs) -> a `DocumentStream`.
 
     Each file is read once, however many patterns match it, a row group at a time (the
     row groups spread over the workers). A row group that cannot be decoded loses the rows
@@ -94,16 +97,16 @@ class ReadDocuments(beam.PTransform):
         super().__init__()
         self.patterns = patterns
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> DocumentsRead:
+    def expand(self, pbegin: beam.pvalue.PBegin) -> DocumentStream:
         read = (
             pbegin
             | "Files" >> DistinctFiles(self.patterns)
             | "RowGroups" >> beam.FlatMap(row_groups)
             | "SpreadRowGroups" >> beam.Reshuffle()
             | "ReadRowGroup"
-            >> beam.ParDo(ReadRowGroup()).with_outputs(TALLIES, DEAD_LETTERS, main="documents")
+            >> beam.ParDo(ReadRowGroup()).with_outputs(COUNTS, DEAD_LETTERS, main="documents")
         )
-        return DocumentsRead(read.documents, read.dead_letters, read.tallies)
+        return DocumentStream(read.documents, read.dead_letters, read[COUNTS])
 
 
 class DistinctFiles(beam.PTransform):

@@ -1,37 +1,40 @@
 """The extraction stage in Beam: WARC files -> Japanese documents.
 
     file patterns -> match files -> spread files over workers
-      -> read each file, triage each record (cheap: headers, charset, kana pre-filter)
-      -> extract paragraphs, identify the language -> documents
+      -> for each file, in one call: read each record, triage it (cheap: headers, charset,
+         kana pre-filter), extract paragraphs and identify the language -> documents
 
 A WARC file is the unit of work: one worker reads it from start to end (files are never
-split, as in Uzushio) and the steps after reading are fused with it, so no record body
-crosses the network. (Spreading the candidates over workers once more before parsing was
-measured: it bought nothing with several files per worker, and a crawl has thousands.)
+split, as in Uzushio) and extracts its documents as it reads, so no record body crosses
+the network or leaves the call. (Spreading the candidates over workers once more before
+parsing was measured: it bought nothing with several files per worker, and a crawl has
+thousands.)
 Every item the reader yields (a record, or a stretch of the file it could not read), and
 every file that cannot be read, is counted as read where it enters; each then ends as
-exactly one outcome tally, or as a dead letter (with its reason tallied) when it is broken
-input or breaks the code.
+exactly one outcome counted, or as a dead letter (with its reason counted) when it is
+broken input or breaks the code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
-from typing import NamedTuple
 
 import apache_beam as beam
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes, FileMetadata
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.accounting import OUTCOME, RECORDS_READ, UNREADABLE_FILE
-from corpus.config import ExtractConfig
+from corpus.accounting import BLOCKED, OUTCOME, RECORDS_READ, UNREADABLE_FILE
+from corpus.extract.config import ExtractConfig
 from corpus.extract.extractor import DocumentExtractor
 from corpus.extract.outcome import Outcome
-from corpus.extract.triage import Candidate, triage
-from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
-from corpus.pipelines.stage_stats import Tally
+from corpus.extract.triage import Blocked, Candidate, triage
+from corpus.filters.blocklist import Blocklist
+from corpus.pipelines.dead_letters import DEAD_LETTERS, dead_letter, emit_dead_letter
+from corpus.pipelines.document_io import DocumentStream
+from corpus.pipelines.stage_stats import COUNTS, Tally
 from corpus.read_progress import counted
 from corpus.schema import Document
 from corpus.warc.reader import ReadFailure, WarcRecord, read_warc
@@ -40,91 +43,93 @@ EXTRACTION_ERROR = "extraction_error"
 """A record whose triage or extraction raised: a bug or an input the code cannot handle."""
 
 
-class ReadAndTriage(beam.DoFn):
-    """One WARC file -> its Japanese candidates, with a tally for every other record."""
+class ExtractFile(beam.DoFn):
+    """One WARC file -> its Japanese documents, with an outcome counted for every other
+    record (a blocked one also under `blocked`, by list). The blocklists and the extractor
+    are made once per worker.
+
+    A file is read, triaged and extracted in one call, and its counts are summed here and
+    emitted as one pair per (kind, name) every `COUNTS_EVERY` records and at the file's
+    end, not as elements of every record, each of which the runner would move and combine:
+    no candidate or count leaves the call per record."""
+
+    COUNTS_EVERY = 1000
+    """Records between two emissions of the counts (which keeps Beam's counters live)."""
 
     def __init__(self, config: ExtractConfig) -> None:
         self.config = config
         self.tally = Tally("extract")
+        self.blocklists: list[Blocklist] = []
+        self.extractor: DocumentExtractor | None = None
+
+    def setup(self) -> None:
+        self.blocklists = [source.read() for source in self.config.blocklists]
+        self.extractor = DocumentExtractor(self.config)
 
     def process(self, file: FileMetadata) -> Iterable:
         path = file.path
+        counts: Counter[tuple[str, str]] = Counter()
         try:
             with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
                 items = read_warc(stream, path, max_body_bytes=self.config.max_record_bytes)
-                for item in counted(items, file.size_in_bytes, attrgetter("offset")):
-                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "records"))
-                    yield from self.triaged(item)
+                for read, item in enumerate(
+                    counted(items, file.size_in_bytes, attrgetter("offset")), 1
+                ):
+                    counts[RECORDS_READ, "records"] += 1
+                    yield from self.extracted(item, counts)
+                    if read % self.COUNTS_EVERY == 0:
+                        yield from self.emitted(counts)
         except Exception as error:  # the reader is robust; this is the last line of defence
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "files"))
+            counts[RECORDS_READ, "files"] += 1
             letter = dead_letter(path, -1, UNREADABLE_FILE, repr(error))
             yield from emit_dead_letter(letter, self.tally)
+        yield from self.emitted(counts)
 
-    def triaged(self, item: WarcRecord | ReadFailure) -> Iterable:
+    def emitted(self, counts: Counter[tuple[str, str]]) -> Iterator[beam.pvalue.TaggedOutput]:
+        """The counts so far as pairs, after which they start again from zero."""
+        for (kind, name), count in counts.items():
+            yield beam.pvalue.TaggedOutput(COUNTS, self.tally(kind, name, count))
+        counts.clear()
+
+    def extracted(self, item: WarcRecord | ReadFailure, counts: Counter) -> Iterator:
+        """The record's document or dead letter; its outcome counted in `counts`."""
         if isinstance(item, ReadFailure):
             letter = dead_letter(item.file, item.offset, item.reason, item.error)
             yield from emit_dead_letter(letter, self.tally)
             return
         if item.truncated:
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally("flag", "truncated"))
-        try:
-            result = triage(item, self.config)
-        except Exception as error:  # one bad record must never stop the file: record it
+            counts["flag", "truncated"] += 1
+        try:  # one bad record must never stop the file: it is set aside
+            result = triage(item, self.config, self.blocklists)
+            if isinstance(result, Candidate):
+                result = self.extractor.extract(result)
+        except Exception as error:
             letter = dead_letter(item.file, item.offset, EXTRACTION_ERROR, repr(error))
-            yield from emit_dead_letter(letter, self.tally)
-            return
-        if isinstance(result, Candidate):
-            yield result
-        else:
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, result))
-
-
-class ExtractFromCandidate(beam.DoFn):
-    """Candidate -> document, or the outcome that dropped it. One extractor per worker."""
-
-    def __init__(self, config: ExtractConfig) -> None:
-        self.config = config
-        self.tally = Tally("extract")
-        self.extractor: DocumentExtractor | None = None
-
-    def setup(self) -> None:
-        self.extractor = DocumentExtractor(self.config)
-
-    def process(self, candidate: Candidate) -> Iterable:
-        try:
-            result = self.extractor.extract(candidate)
-        except Exception as error:  # one bad page must never stop the job: record it
-            letter = dead_letter(
-                candidate.warc_file, candidate.warc_offset, EXTRACTION_ERROR, repr(error)
-            )
             yield from emit_dead_letter(letter, self.tally)
             return
         if isinstance(result, Document):
             yield result
             result = Outcome.KEPT
-        yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, result))
+        elif isinstance(result, Blocked):
+            counts[BLOCKED, result.list] += 1
+            result = Outcome.BLOCKED
+        counts[OUTCOME, str(result)] += 1
 
     def teardown(self) -> None:
         if self.extractor is not None:
             self.extractor.close()
 
 
-class Extracted(NamedTuple):
-    documents: beam.PCollection
-    dead_letters: beam.PCollection
-    tallies: beam.PCollection
-
-
 class ExtractDocuments(beam.PTransform):
-    """WARC file patterns -> `Extracted(documents, dead_letters, tallies)`."""
+    """WARC file patterns -> a `DocumentStream`."""
 
     def __init__(self, patterns: list[str], config: ExtractConfig) -> None:
         super().__init__()
         self.patterns = patterns
         self.config = config
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> Extracted:
-        read = (
+    def expand(self, pbegin: beam.pvalue.PBegin) -> DocumentStream:
+        extracted = (
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
             | "Match" >> fileio.MatchAll()
@@ -133,17 +138,13 @@ class ExtractDocuments(beam.PTransform):
             | "ByPath" >> beam.Map(lambda metadata: (metadata.path, metadata))
             | "EachFileOnce" >> beam.CombinePerKey(lambda files: next(iter(files)))
             | "File" >> beam.Values()
-            | "ReadAndTriage"
-            >> beam.ParDo(ReadAndTriage(self.config)).with_outputs(
-                TALLIES, DEAD_LETTERS, main="candidates"
+            | "Extract"
+            >> beam.ParDo(ExtractFile(self.config)).with_outputs(
+                COUNTS, DEAD_LETTERS, main="documents"
             )
         )
-        extracted = read.candidates | "Extract" >> beam.ParDo(
-            ExtractFromCandidate(self.config)
-        ).with_outputs(TALLIES, DEAD_LETTERS, main="documents")
-        return Extracted(
+        return DocumentStream(
             documents=extracted.documents,
-            dead_letters=(read.dead_letters, extracted.dead_letters)
-            | "DeadLetters" >> beam.Flatten(),
-            tallies=(read.tallies, extracted.tallies) | "Tallies" >> beam.Flatten(),
+            dead_letters=extracted[DEAD_LETTERS],
+            counts=extracted[COUNTS],
         )

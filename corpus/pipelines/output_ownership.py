@@ -1,6 +1,7 @@
-"""What a run owns in its output directory: the names it writes there, how it claims the
-directory, clears an unfinished step and, asked to overwrite, removes an earlier run's
-results, and never a file it did not write.
+"""What a run owns in its output directory, and how it resumes: the names it writes there,
+how it claims the directory, keeps a complete step, clears and redoes an unfinished one
+(`run_step`) and, asked to overwrite, removes an earlier run's results, and never a file
+it did not write.
 
 At the top of its output a run writes `run.json` (the run that owns the directory: its
 command, config and input files), `logs/` and, for `corpus run`, the report files. Each
@@ -20,8 +21,9 @@ import json
 import os
 import posixpath
 import sys
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from apache_beam.io.filesystems import FileSystems
@@ -30,6 +32,7 @@ from corpus.atomic_files import TEMPORARY_PREFIX, is_temporary, write_text
 from corpus.blend.outputs import DATA_PATH_FILE, HELD_OUT_DATA_PATH_FILES, PER_SPLIT_FILE
 from corpus.blend.splits import HELD_OUT
 from corpus.errors import ConfigError
+from corpus.interrupted import stop_if_interrupted
 from corpus.io.reading import matching
 from corpus.layout import (
     BLEND_DIR,
@@ -49,6 +52,7 @@ from corpus.layout import (
     side_path,
 )
 from corpus.pipelines.input_fingerprints import changed_input
+from corpus.terminal import terminal
 
 STEP_ENTRIES = (
     f"{DOCUMENTS_PREFIX}-*-of-*.parquet",
@@ -259,21 +263,6 @@ def step_files(directory: str) -> list[str]:
     return owned + files_under(side_directory(directory))
 
 
-def prepare_output(directory: str, overwrite: bool) -> None:
-    """A stage run on its own into `directory` (no `run.json`): refused when the directory
-    or its side directory holds files unless `overwrite`, which removes the stage's files
-    there, nothing else."""
-    if not files_under(directory) and not files_under(side_directory(directory)):
-        return
-    if not overwrite:
-        raise ConfigError(
-            f"output: {directory} already holds results; pass --overwrite to replace them"
-        )
-    owned = step_files(directory)
-    if owned:
-        FileSystems.delete(owned)
-
-
 def claiming_run(step_directory: str) -> tuple[str, dict] | None:
     """The output directory and `run.json` of the run a step's directory belongs to, one
     or two levels up."""
@@ -314,3 +303,19 @@ def mark_complete(
     times = {"started": utc(started), "finished": utc(finished), "seconds": seconds}
     times.update(measured or {})
     write_text(side_path(directory, COMPLETE_FILE), json.dumps(times) + "\n")
+
+
+def run_step(directory: str, work: Callable[[], dict | None], overwrite: bool = False) -> None:
+    """One step of a run whose output is claimed (`claim_output`): `work` fills `directory`,
+    then `COMPLETE_FILE`, with the step's wall time and the times `work` returns, is
+    written beside it, last. A step already complete is kept as it is unless `overwrite`;
+    otherwise what an unfinished attempt left there is deleted first (`clear_step`: only
+    the step's own files)."""
+    stop_if_interrupted()
+    if FileSystems.exists(side_path(directory, COMPLETE_FILE)) and not overwrite:
+        terminal().line(f"{directory}: complete, kept")
+        return
+    clear_step(directory)
+    started = time.time()
+    times = work()
+    mark_complete(directory, started, time.time(), times)

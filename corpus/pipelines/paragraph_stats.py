@@ -5,7 +5,7 @@ group of near-duplicates, occurs in the corpus.
       -> one row per distinct paragraph, counts summed by a combiner: exact_freq
       -> its 128-bit SimHash
       -> candidate buckets: sorted neighbourhoods in ten orders, ranges cut at split
-         points taken from a sample (corpus/dedup/near_duplicates.py)
+         points taken from a sample (corpus/paragraph_stats/near_duplicates.py)
       -> near-duplicate pairs inside each bucket -> connected components: the groups
       -> near_freq = the summed exact_freq of the group (the paragraph's own without one)
 
@@ -36,18 +36,33 @@ import dataclasses
 import math
 import posixpath
 from collections.abc import Iterable
+from operator import itemgetter
 
 import apache_beam as beam
 import pyarrow as pa
 
 from corpus.accounting import KEPT, OUTCOME
-from corpus.dedup.near_duplicates import bucket_pairs, candidate_keys, paragraph_key, range_splits
-from corpus.dedup.simhash import simhash128
+from corpus.errors import ConfigError
 from corpus.io.reading import parquet_rows
-from corpus.io.shards import shard_name
-from corpus.layout import DOCUMENTS_PREFIX
+from corpus.io.shards import ParquetFormat, shard_name
+from corpus.layout import DOCUMENTS_PREFIX, PARAGRAPHS_DIR, PARAGRAPHS_PREFIX, side_path
+from corpus.paragraph_stats.config import ParagraphStatsConfig
+from corpus.paragraph_stats.near_duplicates import (
+    bucket_pairs,
+    candidate_keys,
+    paragraph_key,
+    range_splits,
+)
+from corpus.paragraph_stats.simhash import simhash128
 from corpus.pipelines.connected_components import ConnectedComponents
-from corpus.pipelines.document_io import CountRecordsRead, read_document_file, rewrite_document_file
+from corpus.pipelines.document_io import (
+    CountRecordsRead,
+    input_files,
+    read_document_file,
+    rewrite_document_file,
+)
+from corpus.pipelines.sharded_write import WriteShards
+from corpus.pipelines.stage import Stage, StageResult
 from corpus.read_progress import counted
 from corpus.schema import Document
 
@@ -219,23 +234,26 @@ class _AttachToFile(beam.DoFn):
         return dataclasses.replace(document, paragraphs=paragraphs)
 
 
-class ParagraphStatisticsStage(beam.PTransform):
-    """PBegin -> (documents files written, statistics rows, `((kind, name), count)` pairs).
+class ParagraphStatisticsStage(Stage):
+    """The paragraph_stats stage: document files -> the same documents with every live
+    paragraph's frequencies, and the statistics table in the side directory.
 
     Reads each input file, computes the statistics over its live paragraphs (plus the
-    `(text, exact_freq)` pairs of `earlier` statistics, to merge runs), and writes each
-    input file again with every live paragraph's frequencies attached, documents in input
-    order. Only paragraphs' texts and places cross a shuffle, never whole documents.
+    `(text, exact_freq)` pairs of `config.previous` statistics, to merge runs), and writes
+    each input file again with every live paragraph's frequencies attached, documents in
+    input order. Only paragraphs' texts and places cross a shuffle, never whole documents.
     Records read are the input files' rows and kept the output files' rows, both from the
-    footers: every document read is written again."""
+    footers: every document read is written again. A file it cannot read stops the stage."""
 
-    def __init__(self, files: list[str], output: str, earlier: list[str]) -> None:
-        super().__init__()
-        self.files = files
-        self.output = output
-        self.earlier = earlier
+    def __init__(self, inputs: list[str], config: ParagraphStatsConfig, directory: str) -> None:
+        super().__init__(directory)
+        if config.previous and not input_files(config.previous):
+            raise ConfigError(f"paragraph_stats.previous: {config.previous} matches no file")
+        self.files = input_files(inputs)
+        self.earlier = config.previous
+        self.rows_per_shard = config.rows_per_shard
 
-    def expand(self, pbegin: beam.pvalue.PBegin):
+    def expand(self, pbegin: beam.pvalue.PBegin) -> StageResult:
         indices = pbegin | "InputFiles" >> beam.Create(range(len(self.files)))
         read = (
             indices
@@ -265,7 +283,9 @@ class ParagraphStatisticsStage(beam.PTransform):
             | "WithEveryFile" >> beam.Flatten()
             | "GroupByFile" >> beam.GroupByKey()
             | "AttachToFile"
-            >> beam.ParDo(_AttachToFile(self.files, self.output)).with_outputs(KEPT, main="paths")
+            >> beam.ParDo(_AttachToFile(self.files, self.directory)).with_outputs(
+                KEPT, main="paths"
+            )
         )
         counts = (
             pbegin | "CountRead" >> CountRecordsRead(self.files),
@@ -273,4 +293,12 @@ class ParagraphStatisticsStage(beam.PTransform):
             read[LIVE] | "CountLive" >> beam.Map(lambda live: (("paragraphs", "live"), live)),
             rows | "CountDistinct" >> beam.Map(lambda _: (("paragraphs", "distinct"), 1)),
         ) | "Counts" >> beam.Flatten()
-        return written.paths, rows, counts
+        table = rows | "WriteStatistics" >> WriteShards(
+            side_path(self.directory, PARAGRAPHS_DIR),
+            PARAGRAPHS_PREFIX,
+            ParquetFormat(STATS_SCHEMA, dict),
+            itemgetter("key"),
+            self.rows_per_shard,
+        )
+        written = (written.paths, table) | "Written" >> beam.Flatten()
+        return StageResult(written, self.no_dead_letters(pbegin), counts)

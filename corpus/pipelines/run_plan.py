@@ -1,6 +1,6 @@
-"""The plan of a run: its steps in the order `corpus run` executes them (`run.run` and
-`run.run_sources`), each with its directory under the output and what it reads, and every
-file the config names as far as it can be seen without a network request.
+"""The plan of a run: its steps in the order `corpus run` executes them (`run.run` runs
+this plan), each with its directory under the output and what it reads, and every file the
+config names as far as it can be seen without a network request.
 
 `corpus run CONFIG --dry-run` prints it and writes nothing. Local patterns are matched and
 counted; a local pattern or file that is not there is reported as to be provided, as a
@@ -14,7 +14,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from corpus.config import WARC_READER, CrawlInputs, FilterConfig, RunConfig, SourceConfig
+from corpus.config import WARC_READER, CrawlInputs, RunConfig, SourceConfig
+from corpus.filters.blocklist import list_files
+from corpus.filters.config import FilterConfig
 from corpus.io.reading import matching
 from corpus.layout import (
     BLEND_DIR,
@@ -64,6 +66,9 @@ class PlannedStep:
     files: tuple[NamedFiles, ...] = ()
     """The inputs, models and earlier outputs the config names for it."""
     details: tuple[str, ...] = ()
+    source: str | None = None
+    """The source whose step it is (None with no `sources`, and for the tokenizer and
+    the blend)."""
 
 
 def named_pattern(pattern: str, key: str) -> NamedFiles:
@@ -114,10 +119,30 @@ def stage_details(stage: str, config: RunConfig, filters: FilterConfig) -> tuple
     return ()
 
 
+def named_blocklist(path: str, key: str) -> NamedFiles:
+    """A blocklist path (a file, or a UT1 category directory): a local one is counted by
+    its list files; another is listed."""
+    if not is_local(path):
+        check_file_systems([path], key, contact=False)
+        return NamedFiles(key, path, None)
+    try:
+        return NamedFiles(key, path, len(list_files(path)))
+    except ValueError:
+        return NamedFiles(key, path, 0)
+
+
 def stage_files(stage: str, config: RunConfig) -> tuple[NamedFiles, ...]:
     """The files a stage's parameters name (not its inputs)."""
-    if stage == "extract" and config.extract.langid_model is not None:
-        return (named_file(config.extract.langid_model, "extract.langid_model"),)
+    if stage == "extract":
+        extract = config.extract
+        files = tuple(
+            named_blocklist(path, f"extract.blocklists.{source.list_name}")
+            for source in extract.blocklists
+            for path in source.paths
+        )
+        if extract.langid_model is not None:
+            files += (named_file(extract.langid_model, "extract.langid_model"),)
+        return files
     if stage == "paragraph_stats":
         previous = config.paragraph_stats.previous
         return tuple(named_pattern(p, "paragraph_stats.previous") for p in previous)
@@ -140,20 +165,20 @@ def tokenize_details(config: RunConfig, trained_in: str | None) -> tuple[str, ..
 
 def stage_steps(
     stages: list[str],
-    prefix: str,
+    source: str | None,
     config: RunConfig,
     filters: FilterConfig,
     first_reads: tuple[str, ...],
     first_files: tuple[NamedFiles, ...],
 ) -> list[PlannedStep]:
-    """`stages` in order under `prefix`, each reading the one before (`run.run_stages`)."""
+    """`stages` in order under the source's directory, each reading the one before."""
     steps = []
     reads, files = first_reads, first_files
     for stage in stages:
-        directory = posixpath.join(prefix, stage)
+        directory = posixpath.join(source or "", stage)
         files += stage_files(stage, config)
         details = stage_details(stage, config, filters)
-        steps.append(PlannedStep(directory, stage, reads, files, details))
+        steps.append(PlannedStep(directory, stage, reads, files, details, source))
         reads, files = (directory,), ()
     return steps
 
@@ -164,7 +189,7 @@ def run_plan(config: RunConfig) -> list[PlannedStep]:
     check_file_systems([config.output], "output", writing=True, contact=False)
     if config.sources is None:
         inputs = named_inputs(config, "inputs")
-        return stage_steps(config.stages, "", config, config.filter, (), inputs)
+        return stage_steps(config.stages, None, config, config.filter, (), inputs)
     steps: list[PlannedStep] = []
     to_tokenize: dict[str, tuple[tuple[str, ...], tuple[NamedFiles, ...]]] = {}
     for name, source in config.sources.items():
@@ -173,7 +198,7 @@ def run_plan(config: RunConfig) -> list[PlannedStep]:
         if source.reader != WARC_READER:
             directory = posixpath.join(name, READ_STAGE)
             details = (f"reader {source.reader}",)
-            steps.append(PlannedStep(directory, READ_STAGE, (), files, details))
+            steps.append(PlannedStep(directory, READ_STAGE, (), files, details, name))
             reads, files = (directory,), ()
         document_stages = [stage for stage in source.stages if stage != "tokenize"]
         filters = source.filter or config.filter
@@ -194,7 +219,7 @@ def run_plan(config: RunConfig) -> list[PlannedStep]:
         files += stage_files("tokenize", config)
         details = tokenize_details(config, trained_in)
         directory = posixpath.join(name, "tokenize")
-        steps.append(PlannedStep(directory, "tokenize", reads, files, details))
+        steps.append(PlannedStep(directory, "tokenize", reads, files, details, name))
     if config.blend is not None:
         steps.append(blend_step(config))
     return steps

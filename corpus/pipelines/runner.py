@@ -32,31 +32,6 @@ def _given(beam_args: list[str], flag: str) -> bool:
     return any(arg == flag or arg.startswith(flag + "=") for arg in beam_args)
 
 
-def send_bundle_inputs_whole() -> None:
-    """Makes the FnApiRunner send each bundle's input to its worker in one message.
-
-    By default (Beam 2.77) a timer thread flushes the runner's outgoing data every second,
-    racing the thread that writes it: the flush copies the buffer, hands the copy on (which
-    blocks while the worker's queue is full) and then clears the buffer, erasing whatever
-    was written in between. A bundle whose input takes over a second to hand over lost
-    part of it without a word: 15-23% of the documents in the 1M-document dedup, where
-    a worker's share of one PCollection is a few hundred MB. Without the timer, the input
-    goes at close in one message, as every input handed over within a second already did
-    (and as grouped inputs always go). A share over 2 GB, protobuf's message limit, fails
-    the run ("Channel closed prematurely") instead of losing data.
-    """
-    worker_handlers.DATA_BUFFER_TIME_LIMIT_MS = 0
-
-
-def limit_worker_malloc_arenas() -> None:
-    """Worker processes started from now on use at most 2 glibc malloc arenas (unless
-    MALLOC_ARENA_MAX is set already). glibc gives threads their own arenas, up to 8 per
-    core, and a Beam worker's threads (gRPC, data plane, bundles) leave freed memory
-    scattered over them; 2 arenas keep the 1M-document dedup's peak memory lower at the
-    same speed (docs/design-decisions.md)."""
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-
-
 def import_file_systems_on_workers(options: PipelineOptions) -> None:
     """Workers import corpus's file systems (http://, https://) as they start: Beam finds
     a file system among the classes imported, and a worker may match files before it has
@@ -108,15 +83,47 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+@contextmanager
+def local_run_settings(secrets: dict[str, str]) -> Iterator[None]:
+    """What the FnApiRunner runs with, for the duration of one run, and nothing after it:
+
+    - Each bundle's input goes to its worker in one message. By default (Beam 2.77) a
+      timer thread flushes the runner's outgoing data every second, racing the thread that
+      writes it: the flush copies the buffer, hands the copy on (which blocks while the
+      worker's queue is full) and then clears the buffer, erasing whatever was written in
+      between. A bundle whose input takes over a second to hand over lost part of it
+      without a word: 15-23% of the documents in the 1M-document dedup, where a worker's
+      share of one PCollection is a few hundred MB. Without the timer, the input goes at
+      close in one message, as every input handed over within a second already did (and
+      as grouped inputs always go). A share over 2 GB, protobuf's message limit, fails the
+      run ("Channel closed prematurely") instead of losing data.
+    - Worker processes use at most 2 glibc malloc arenas (unless MALLOC_ARENA_MAX is set):
+      glibc gives threads their own arenas, up to 8 per core, and a Beam worker's threads
+      (gRPC, data plane, bundles) leave freed memory scattered over them; 2 arenas keep the
+      1M-document dedup's peak memory lower at the same speed (docs/design-decisions.md).
+    - Worker processes inherit `secrets` (`SECRET_OPTIONS`) as environment variables.
+    """
+    flush_interval = worker_handlers.DATA_BUFFER_TIME_LIMIT_MS
+    worker_handlers.DATA_BUFFER_TIME_LIMIT_MS = 0
+    arenas = {"MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
+    try:
+        with _environment({**arenas, **secrets}):
+            yield
+    finally:
+        worker_handlers.DATA_BUFFER_TIME_LIMIT_MS = flush_interval
+
+
 def run_to_end(pipeline: beam.Pipeline) -> PipelineResult:
-    """Runs `pipeline` and waits for its end; returns its result (its metrics). The local
-    runner's worker processes, started by the run, inherit the S3 credentials as
-    environment variables for its duration."""
-    secrets = {}
-    if isinstance(pipeline.runner, FnApiRunner):
-        given = pipeline.options.get_all_options(drop_default=True)
-        secrets = {env: given[name] for name, env in SECRET_OPTIONS.items() if name in given}
-    with _environment(secrets):
+    """Runs `pipeline` and waits for its end; returns its result (its metrics). On the
+    local runner, under `local_run_settings`: its worker processes, started by the run,
+    inherit the S3 credentials as environment variables for its duration."""
+    if not isinstance(pipeline.runner, FnApiRunner):
+        result = pipeline.run()
+        result.wait_until_finish()
+        return result
+    given = pipeline.options.get_all_options(drop_default=True)
+    secrets = {env: given[name] for name, env in SECRET_OPTIONS.items() if name in given}
+    with local_run_settings(secrets):
         result = pipeline.run()
         result.wait_until_finish()
     return result
@@ -137,7 +144,5 @@ def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
         direct.direct_num_workers = os.cpu_count() or 1
     if not _given(beam_args, "--direct_running_mode"):
         direct.direct_running_mode = "multi_processing"
-    send_bundle_inputs_whole()
-    limit_worker_malloc_arenas()
     runner = FnApiRunner(provision_info=options_for_local_workers(options))
     return beam.Pipeline(runner=runner, options=options)

@@ -13,14 +13,15 @@ when it could not be read, as a dead letter with its reason tallied as dead-lett
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io import fileio
 
 from corpus.accounting import KEPT, OUTCOME, RECORDS_READ, UNREADABLE_FILE
-from corpus.pipelines.dead_letters import DEAD_LETTERS, TALLIES, dead_letter, emit_dead_letter
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.dead_letters import DEAD_LETTERS, dead_letter, emit_dead_letter
+from corpus.pipelines.document_io import DocumentStream
+from corpus.pipelines.stage_stats import COUNTS, Tally
 from corpus.read_progress import counted
 from corpus.schema import Document
 from corpus.sources import make_reader
@@ -39,29 +40,23 @@ class ReadSourceFile(beam.DoFn):
         path, size = file
         try:
             for item in counted(self.reader.read(path), size):
-                yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "records"))
+                yield beam.pvalue.TaggedOutput(COUNTS, self.tally(RECORDS_READ, "records"))
                 if isinstance(item, Document):
                     yield item
-                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, KEPT))
+                    yield beam.pvalue.TaggedOutput(COUNTS, self.tally(OUTCOME, KEPT))
                 elif isinstance(item, Skipped):
-                    yield beam.pvalue.TaggedOutput(TALLIES, self.tally(OUTCOME, item.reason))
+                    yield beam.pvalue.TaggedOutput(COUNTS, self.tally(OUTCOME, item.reason))
                 else:
                     letter = dead_letter(item.file, item.position, item.reason, item.error)
                     yield from emit_dead_letter(letter, self.tally)
         except Exception as error:  # the readers do not raise; this is the last line of defence
-            yield beam.pvalue.TaggedOutput(TALLIES, self.tally(RECORDS_READ, "files"))
+            yield beam.pvalue.TaggedOutput(COUNTS, self.tally(RECORDS_READ, "files"))
             letter = dead_letter(path, -1, UNREADABLE_FILE, repr(error))
             yield from emit_dead_letter(letter, self.tally)
 
 
-class SourceRead(NamedTuple):
-    documents: beam.PCollection
-    dead_letters: beam.PCollection
-    tallies: beam.PCollection
-
-
 class ReadSource(beam.PTransform):
-    """File patterns of one source -> `SourceRead(documents, dead_letters, tallies)`.
+    """File patterns of one source -> a `DocumentStream`.
 
     `reader_name` and `options` choose and configure the reader (`corpus.sources.READERS`);
     a bad name or option raises `ValueError` when the transform is made, before any work.
@@ -72,7 +67,7 @@ class ReadSource(beam.PTransform):
         self.reader = make_reader(reader_name, options)
         self.patterns = patterns
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> SourceRead:
+    def expand(self, pbegin: beam.pvalue.PBegin) -> DocumentStream:
         read = (
             pbegin
             | "Patterns" >> beam.Create(self.patterns)
@@ -83,7 +78,7 @@ class ReadSource(beam.PTransform):
             | "EachFileOnce" >> beam.Distinct()
             | "Read"
             >> beam.ParDo(ReadSourceFile(self.reader)).with_outputs(
-                TALLIES, DEAD_LETTERS, main="documents"
+                COUNTS, DEAD_LETTERS, main="documents"
             )
         )
-        return SourceRead(read.documents, read.dead_letters, read.tallies)
+        return DocumentStream(read.documents, read.dead_letters, read[COUNTS])

@@ -1,8 +1,8 @@
 """A stage's accounting, computed inside the pipeline and written as JSON.
 
-Each DoFn emits one `(kind, name)` tally per event (`("outcome", "kept")`, ...), or a
-stage emits `((kind, name), count)` pairs; they are summed with a combiner (no grouping on
-one worker) and written once as `stats.json`.
+Every stage counts in one form: `((kind, name), count)` pairs (`(("outcome", "kept"), 1)`
+for one event, `(("records_read", "rows"), 1234)` for a file's footer), summed with a
+combiner (no grouping on one worker) and written once as `stats.json`.
 Being pipeline output, the file is the same on every runner, unlike runner metrics.
 
 The names of the accounting, and the equation it satisfies, are in `corpus.accounting`.
@@ -20,9 +20,12 @@ from corpus.accounting import RECORDS_READ
 from corpus.atomic_files import write_text
 from corpus.layout import STATS_FILE, side_path
 
+COUNTS = "counts"
+"""The tagged output on which a stage's DoFns emit their `((kind, name), count)` pairs."""
+
 
 class Tally:
-    """Counts events as Beam counters (live in the runner's UI) and as elements to sum."""
+    """Counts events as Beam counters (live in the runner's UI) and as pairs to sum."""
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
@@ -34,14 +37,10 @@ class Tally:
             self.counters[key] = Metrics.counter(self.namespace, key)
         return self.counters[key]
 
-    def __call__(self, kind: str, name: str) -> tuple[str, str]:
-        self._counter(kind, name).inc()
-        return kind, str(name)  # a plain str, not an enum member: it is a grouping key
-
-    def add(self, kind: str, name: str, count: int) -> tuple[tuple[str, str], int]:
-        """`count` events at once, as a `((kind, name), count)` pair to sum."""
+    def __call__(self, kind: str, name: str, count: int = 1) -> tuple[tuple[str, str], int]:
+        """`count` events as a `((kind, name), count)` pair to sum."""
         self._counter(kind, name).inc(count)
-        return (kind, str(name)), count
+        return (kind, str(name)), count  # a plain str, not an enum member: it is a grouping key
 
 
 def summarise(counts: dict[tuple[str, str], int]) -> dict:
@@ -64,7 +63,7 @@ def _unchanged(summary: dict) -> dict:
     return summary
 
 
-class WriteCounts(beam.PTransform):
+class WriteStats(beam.PTransform):
     """Sums `((kind, name), count)` pairs and writes them to the `stats.json` of the step
     whose directory is `directory` (in its side directory), summarised, then `arrange`d."""
 
@@ -82,25 +81,3 @@ class WriteCounts(beam.PTransform):
             | "Arrange" >> beam.Map(self.arrange)
             | "Write" >> beam.Map(_write_json, self.path)
         )
-
-
-class WriteStageStats(beam.PTransform):
-    """Counts `(kind, name)` tallies, one per event, and writes them as `stats.json`, with
-    the `((kind, name), count)` pairs of `counts` when given (records read, counted apart)."""
-
-    def __init__(
-        self,
-        directory: str,
-        counts: beam.PCollection | None = None,
-        arrange: Callable[[dict], dict] = _unchanged,
-    ) -> None:
-        super().__init__()
-        self.directory = directory
-        self.counts = counts
-        self.arrange = arrange
-
-    def expand(self, tallies: beam.PCollection) -> beam.PCollection:
-        ones = tallies | "One" >> beam.Map(lambda tally: (tally, 1))
-        if self.counts is not None:
-            ones = (ones, self.counts) | "WithCounts" >> beam.Flatten()
-        return ones | "Write" >> WriteCounts(self.directory, self.arrange)

@@ -21,13 +21,14 @@ from collections.abc import Iterable
 import apache_beam as beam
 
 from corpus.atomic_files import write_atomically
-from corpus.config import TokenizeConfig, TokenizerTrainingConfig
 from corpus.errors import ConfigError
 from corpus.io.shards import stable_shard
 from corpus.layout import MODEL_FILE
-from corpus.pipelines.document_io import document_key
-from corpus.pipelines.stage_stats import Tally
+from corpus.pipelines.document_io import CountRecordsRead, ReadDocuments, document_key
+from corpus.pipelines.stage import Stage, StageResult
+from corpus.pipelines.stage_stats import COUNTS, Tally
 from corpus.schema import Document
+from corpus.tokenize.config import TokenizeConfig, TokenizerTrainingConfig
 from corpus.tokenize.manifest import TokenizerRecord, write_manifest
 from corpus.tokenize.megatron import token_dtype
 from corpus.tokenize.token_shards import (
@@ -40,7 +41,6 @@ from corpus.tokenize.tokenizer import Tokenizer, read_model
 from corpus.tokenize.training import train_tokenizer
 
 DOCUMENTS_PER_BATCH = 64
-COUNTS = "counts"
 
 
 def configured_tokenizer(model: bytes, config: TokenizeConfig) -> Tokenizer:
@@ -105,9 +105,9 @@ class _Encode(beam.DoFn):
         texts = [document.text for document in batch]
         for document, text, ids in zip(batch, texts, self.tokenizer.encode(texts), strict=True):
             if not ids.size:
-                yield beam.pvalue.TaggedOutput(COUNTS, (self.tally("outcome", "empty"), 1))
+                yield beam.pvalue.TaggedOutput(COUNTS, self.tally("outcome", "empty"))
                 continue
-            yield beam.pvalue.TaggedOutput(COUNTS, (self.tally("outcome", "kept"), 1))
+            yield beam.pvalue.TaggedOutput(COUNTS, self.tally("outcome", "kept"))
             yield beam.pvalue.TaggedOutput(COUNTS, (("tokens", "written"), int(ids.size)))
             yield TokenizedDocument(
                 document_key(document),
@@ -144,19 +144,22 @@ class _WriteShard(beam.DoFn):
         )
 
 
-class TokenizeDocuments(beam.PTransform):
-    """Documents -> `((kind, name), count)` pairs for the stage's stats. Writes the token
-    shards, `manifest.json` (which records `provenance`, the run's configuration) and, when
-    no model is configured, the model trained here, all under `directory`.
+class TokenizeStage(Stage):
+    """The tokenize stage: document files -> token shards (Megatron, and Parquet tokens in
+    the side directory), `manifest.json` (which records `provenance`, the run's
+    configuration) and, when no model is configured, the model trained here, all under
+    `directory`.
 
     A configured model is read once here, so a missing file or a model without the BOS or
     EOS it needs stops the run before any work (ConfigError).
     """
 
-    def __init__(self, config: TokenizeConfig, directory: str, provenance: dict) -> None:
-        super().__init__()
+    def __init__(
+        self, inputs: list[str], config: TokenizeConfig, directory: str, provenance: dict
+    ) -> None:
+        super().__init__(directory)
+        self.inputs = inputs
         self.config = config
-        self.directory = directory
         self.provenance = provenance
         if config.model is not None:
             try:
@@ -164,8 +167,10 @@ class TokenizeDocuments(beam.PTransform):
             except (OSError, ValueError) as error:
                 raise ConfigError(f"tokenize.model: {config.model}: {error}") from None
 
-    def expand(self, documents: beam.PCollection) -> beam.PCollection:
+    def expand(self, pbegin: beam.pvalue.PBegin) -> StageResult:
         config, directory = self.config, self.directory
+        read = pbegin | "Read" >> ReadDocuments(self.inputs)
+        documents = read.documents
         if config.model is None:
             path = posixpath.join(directory, MODEL_FILE)
             model = documents | "TrainTokenizer" >> TrainTokenizer(config.train, path)
@@ -208,12 +213,16 @@ class TokenizeDocuments(beam.PTransform):
             | "WriteShard" >> beam.ParDo(_WriteShard(config, directory), count, tokenizer)
         )
         provenance = self.provenance
-        _ = (
+        manifest = (
             shards
             | "Gather" >> beam.combiners.ToList()
             | "WriteManifest"
             >> beam.Map(
-                lambda records, t: write_manifest(directory, records, t, provenance), tokenizer
+                lambda records, t: write_manifest(directory, records, t, provenance).name,
+                tokenizer,
             )
+            | "ManifestPath" >> beam.Map(lambda name: posixpath.join(directory, name))
         )
-        return encoded[COUNTS]
+        records_read = pbegin | "CountRead" >> CountRecordsRead(self.inputs)
+        counts = (encoded[COUNTS], records_read, read.counts) | "Counts" >> beam.Flatten()
+        return StageResult(manifest, read.dead_letters, counts)

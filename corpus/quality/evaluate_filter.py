@@ -19,8 +19,8 @@ def evaluate_filter(
 ) -> Outcome:
     """How the chain (each text a one-paragraph document) or the QualityClassifier of
     `model` keeps the `good` and removes the `bad` texts of `data`."""
-    from corpus.config import FilterConfig
     from corpus.filters.chain import FilterChain
+    from corpus.filters.config import FilterConfig
 
     if (chain is None) == (model is None):
         raise ValueError("give either a chain (--chain) or a model (--model)")

@@ -19,8 +19,9 @@ per-source and per-year tables have one row per source or year, so memory does n
 with the corpus: time is linear in the bytes of those columns (the text column dominates,
 read once per documents stage), memory is a batch plus a few thousand counters. Row counts
 come from Parquet footers. Compression rate and perplexity are not in any output, so the
-report does not show them. Beside the numbers: the run's provenance (`provenance`) and the
-font the plots draw Japanese with (or the warning that there is none).
+report does not show them. Beside the numbers: the safety steps' counts (`safety`), the
+run's provenance (`provenance`) and the font the plots draw Japanese with (or the warning
+that there is none).
 """
 
 from __future__ import annotations
@@ -46,10 +47,11 @@ from corpus.report.histogram import Histogram
 from corpus.report.plots import japanese_font
 from corpus.report.provenance import provenance
 from corpus.report.run_outputs import StageOutput, find_stages
+from corpus.report.safety import safety
 from corpus.report.top_counts import TopCounts
 from corpus.warc.naming import CC_DUMP, top_level_domain
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BATCH_ROWS = 4096
 TOP = 20
 SAMPLES_KEPT = 3
@@ -373,6 +375,7 @@ def collect(run_directory: str) -> dict:
     dead_letters = {stage.label: dead_letter_reasons(stage) for stage in stages}
     blend = blend_report(run_directory)
     top_paragraphs = sorted(collector.top_paragraphs, key=lambda entry: (-entry[0], entry[1]))
+    origin = provenance(run_directory, stages)
     return {
         "schema_version": SCHEMA_VERSION,
         "run_directory": run_directory,
@@ -398,7 +401,8 @@ def collect(run_directory: str) -> dict:
             "removed": removed,
             "duplicates": collector.duplicates.to_list(excerpt),
         },
+        "safety": safety(stages, origin["config"]),
         "not_recorded": NOT_RECORDED,
         "plot_font": japanese_font().to_dict(),
-        "provenance": provenance(run_directory, stages),
+        "provenance": origin,
     }

@@ -11,8 +11,10 @@ from corpus.report.plots import report_plots
 from corpus.report.tables import (
     DUPLICATES_HEADER,
     FILTERS_HEADER,
+    NO_SAFETY,
     PACKAGES_HEADER,
     PROVENANCE_HEADER,
+    SAFETY_HEADER,
     SOURCES_HEADER,
     STEPS_HEADER,
     duplicate_rows,
@@ -21,6 +23,7 @@ from corpus.report.tables import (
     filter_steps,
     package_rows,
     provenance_rows,
+    safety_rows,
     similarity_label,
     similarity_rows,
     source_rows,
@@ -188,6 +191,12 @@ def _excerpt(doc_id: str, text: str | None) -> str:
     return f'<td lang="ja"><b>{escape(doc_id)}</b><br>{shown}</td>'
 
 
+def _safety(report: dict) -> str:
+    if not report["safety"]["configured"]:
+        return f"<p>{escape(NO_SAFETY)}</p>"
+    return _table(SAFETY_HEADER, safety_rows(report))
+
+
 def _duplicates(report: dict) -> str:
     """Removals per rule, the similarity bins, and each sampled removal beside its kept
     document."""
@@ -265,6 +274,7 @@ def render_html(report: dict) -> str:
 <h2>Web</h2>{_web(report["web"])}
 <h2>Samples</h2>{_samples(report["samples"])}
 <h2>Duplicates</h2>{_duplicates(report) or "<p>No dedup stage wrote an audit table.</p>"}
+<h2>Safety</h2>{_safety(report)}
 <h2>Provenance</h2>{_provenance(report)}
 <h2 id="wall-time">Wall time</h2>{_table(STEPS_HEADER, step_rows(report))}{_filters(report)}
 </body></html>

@@ -6,8 +6,10 @@ from __future__ import annotations
 from corpus.report.tables import (
     DUPLICATES_HEADER,
     FILTERS_HEADER,
+    NO_SAFETY,
     PACKAGES_HEADER,
     PROVENANCE_HEADER,
+    SAFETY_HEADER,
     SOURCES_HEADER,
     STEPS_HEADER,
     duplicate_rows,
@@ -16,6 +18,7 @@ from corpus.report.tables import (
     filter_steps,
     package_rows,
     provenance_rows,
+    safety_rows,
     similarity_rows,
     source_rows,
     step_rows,
@@ -82,6 +85,11 @@ def render_markdown(report: dict) -> str:
         if rows:
             lines += ["Similarity of near-duplicate removals to their kept documents:", ""]
             lines += _table(header, rows)
+    lines += ["## Safety", ""]
+    if report["safety"]["configured"]:
+        lines += _table(SAFETY_HEADER, safety_rows(report))
+    else:
+        lines += [NO_SAFETY, ""]
     web = report["web"]
     for key, title in (
         ("hosts", "Top hosts"),

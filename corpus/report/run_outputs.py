@@ -20,11 +20,11 @@ from corpus.layout import (
     DUPLICATES_DIR,
     DUPLICATES_PREFIX,
     PARAGRAPHS_DIR,
+    PARAGRAPHS_PREFIX,
     READ_STAGE,
     REMOVED_DIR,
     SIDE_SUFFIX,
     STATS_FILE,
-    STATS_PREFIX,
     TOKENS_DIR,
     TOKENS_PREFIX,
     side_path,
@@ -60,7 +60,7 @@ class StageOutput:
 
     @property
     def paragraph_statistics_files(self) -> list[str]:
-        return matching(side_path(self.path, PARAGRAPHS_DIR, f"{STATS_PREFIX}-*.parquet"))
+        return matching(side_path(self.path, PARAGRAPHS_DIR, f"{PARAGRAPHS_PREFIX}-*.parquet"))
 
     @property
     def dead_letter_files(self) -> list[str]:

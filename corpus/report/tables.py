@@ -107,6 +107,29 @@ def filter_rows(step: dict) -> list[list[object]]:
     ]
 
 
+SAFETY_HEADER = ["Step", "Stage", "Of", "Count"]
+NO_SAFETY = (
+    "No safety step configured: no personal data masked (MaskPII), no URL blocklist, no "
+    "decontamination against evaluation sets."
+)
+
+
+def safety_rows(report: dict) -> list[list[object]]:
+    """Items masked per type, pages blocked per list, documents and paragraphs removed as
+    contaminated per evaluation set, each per stage."""
+    safety = report["safety"]
+    rows: list[list[object]] = [
+        ["masked", m["stage"], m["type"], m["count"]] for m in safety["masked"]
+    ]
+    rows += [["blocked pages", b["stage"], b["list"], b["pages"]] for b in safety["blocked"]]
+    for c in safety["contaminated"]:
+        rows += [
+            ["contaminated documents", c["stage"], c["eval"], c["documents"]],
+            ["contaminated paragraphs", c["stage"], c["eval"], c["paragraphs"]],
+        ]
+    return rows
+
+
 DUPLICATES_HEADER = ["Dedup stage", "Rule", "Removed"]
 
 

@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from corpus.accounting import UNREADABLE_FILE
+from corpus.accounting import TRUNCATED_FILE, UNREADABLE_FILE
 from corpus.sources.files import open_decompressed
 from corpus.sources.records import (
     BAD_DATE,
     EMPTY,
-    TRUNCATED_FILE,
     ParagraphSplit,
     ReadResult,
     Skipped,

@@ -27,8 +27,6 @@ from corpus.schema import Document, Paragraph, join_paragraphs
 
 EMPTY = "empty"
 """A record whose text is empty or only whitespace (skipped)."""
-TRUNCATED_FILE = "truncated_file"
-"""The file ends inside a record or a compressed member (unreadable from there on)."""
 BAD_DATE = "bad_date"
 """A record's date field holds a value that is not a date (see `record_date`)."""
 CORRUPT_ROW_GROUP = "corrupt_row_group"

@@ -45,14 +45,13 @@ from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
-from corpus.accounting import UNREADABLE_FILE
+from corpus.accounting import TRUNCATED_FILE, UNREADABLE_FILE
 from corpus.extract.dates import parse_warc_date
 from corpus.extract.paragraphs import ExtractionTimeout
 from corpus.schema import Paragraph
 from corpus.sources.files import open_decompressed
 from corpus.sources.records import (
     EMPTY,
-    TRUNCATED_FILE,
     ReadResult,
     Skipped,
     Unreadable,

@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.atomic_files import Compression, WrittenFile, write_atomically
-from corpus.config import DocumentOrder, TextJsonl, TokenParquet
 from corpus.io.shards import JsonLinesFormat, shard_name
 from corpus.layout import TEXT_DIR, TEXT_PREFIX, TOKENS_DIR, TOKENS_PREFIX, side_path
+from corpus.tokenize.config import DocumentOrder, TextJsonl, TokenParquet
 from corpus.tokenize.megatron import PREFIX_SUFFIX, write_indexed_dataset
 
 # Ids that cannot be null: Parquet then stores no definition level per token, which halves

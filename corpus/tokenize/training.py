@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 
 import sentencepiece as spm
 
-from corpus.config import TokenizerTrainingConfig
+from corpus.tokenize.config import TokenizerTrainingConfig
 
 # SentencePiece skips longer sentences (its default is 4,192 bytes): a long paragraph of
 # Japanese is several thousand bytes.

@@ -34,16 +34,28 @@ from __future__ import annotations
 
 import re
 import uuid
-import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from corpus.accounting import UNREADABLE_FILE
+# zlib-ng: zlib's API and errors, with a faster inflate (most of the reading time).
+from zlib_ng import zlib_ng as zlib
+
+from corpus.accounting import TRUNCATED_FILE, UNREADABLE_FILE
 from corpus.warc.http import HEAD_LIMIT, decode_payload, header_lines, header_text, parse_head
 
 DEFAULT_MAX_BODY_BYTES = 16 * 2**20
+CORRUPT_GZIP = "corrupt_gzip"
+"""A gzip member that cannot be inflated."""
+BAD_RECORD_HEADER = "bad_record_header"
+"""Bytes where a record header should start that are not one."""
+BAD_HTTP_HEAD = "bad_http_head"
+"""An HTTP head without an end in the bytes it may take."""
+EMPTY_FILE = "empty_file"
+UNSUPPORTED_COMPRESSION = "unsupported_compression"
+READER_ERROR = "reader_error"
+"""The reader itself failed (a bug): the file's rest is unread."""
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 
 _RAW_READ = 1 << 20
@@ -103,9 +115,8 @@ class WarcRecord:
 class ReadFailure:
     file: str
     offset: int
-    # corrupt_gzip, bad_record_header, bad_http_head, truncated_file, empty_file,
-    # unsupported_compression, unreadable_file, reader_error
     reason: str
+    """One of the reasons below, or `UNREADABLE_FILE`, `TRUNCATED_FILE` (corpus.accounting)."""
     error: str
 
 
@@ -126,7 +137,7 @@ def read_warc(
         failure = str(error.__cause__)
         yield ReadFailure(name, reader.offset_or_zero(), UNREADABLE_FILE, failure)
     except Exception as error:  # a reader bug must not take the whole job down
-        yield ReadFailure(name, reader.offset_or_zero(), "reader_error", repr(error))
+        yield ReadFailure(name, reader.offset_or_zero(), READER_ERROR, repr(error))
 
 
 class _UnreadableInput(Exception):
@@ -536,7 +547,7 @@ class _Reader:
                 yield from held
                 return
             last = held[0] if held else None
-            if type(item) is ReadFailure and item.reason == "bad_record_header":
+            if type(item) is ReadFailure and item.reason == BAD_RECORD_HEADER:
                 if type(last) is ReadFailure and last.reason == item.reason and len(held) == 1:
                     repeats += 1
                     continue
@@ -555,12 +566,12 @@ class _Reader:
         raw = _RawInput(self._stream)
         head = raw.peek(_SNIFF)
         if not head:
-            yield self._failure(0, "empty_file", "the file is empty")
+            yield self._failure(0, EMPTY_FILE, "the file is empty")
             return
         if compression := _other_compression(head):
             yield self._failure(
                 0,
-                "unsupported_compression",
+                UNSUPPORTED_COMPRESSION,
                 f"{compression}-compressed data; WARC and ARC files are read plain or gzip",
             )
             return
@@ -571,10 +582,10 @@ class _Reader:
             if raw.position > 0:
                 junk = f"no record starts here: {head[:40]!r}"
                 if gzip is None:
-                    yield self._failure(0, "bad_record_header", f"{junk}; no record in the file")
+                    yield self._failure(0, BAD_RECORD_HEADER, f"{junk}; no record in the file")
                     return
                 where = f"{junk}; {raw.position} bytes before the first record"
-                yield self._failure(0, "bad_record_header", where)
+                yield self._failure(0, BAD_RECORD_HEADER, where)
         source = _GzipChunks(raw, self._starts_record) if gzip else _PlainChunks(raw)
         self._data = _Decompressed(source)
         if gzip:
@@ -603,7 +614,7 @@ class _Reader:
             self._mode = "arc"
             return self._read_arc_record(start, arc)
         self._skip_to_record_start()
-        return self._failure(start, "bad_record_header", f"no record starts here: {head[:40]!r}")
+        return self._failure(start, BAD_RECORD_HEADER, f"no record starts here: {head[:40]!r}")
 
     def _corruption_met(
         self, item: WarcRecord | ReadFailure | None
@@ -612,8 +623,8 @@ class _Reader:
         what was read last: the item, if it ended before that member, then the member."""
         error = self._data.error
         if item is not None and (self._short_block or self._data.last_member == error.member):
-            return [self._failure(item.offset, "corrupt_gzip", str(error))]
-        member = self._failure(error.member, "corrupt_gzip", str(error))
+            return [self._failure(item.offset, CORRUPT_GZIP, str(error))]
+        member = self._failure(error.member, CORRUPT_GZIP, str(error))
         return [member] if item is None else [item, member]
 
     def _read_warc_record(self, start: int) -> WarcRecord | ReadFailure:
@@ -625,7 +636,7 @@ class _Reader:
         if b"\0" in header:
             # Zeroed bytes: no writer puts NUL in a header, and what it declares is lost.
             self._skip_to_record_start()
-            return self._failure(start, "bad_record_header", "NUL bytes in the record header")
+            return self._failure(start, BAD_RECORD_HEADER, "NUL bytes in the record header")
         fields = _warc_fields(header)
         return self._finish(
             start,
@@ -646,14 +657,14 @@ class _Reader:
         while True:
             line = data.readline(_LINE_LIMIT)
             if not line:
-                return self._failure(start, "truncated_file", "file ends in a record header")
+                return self._failure(start, TRUNCATED_FILE, "file ends in a record header")
             if cut := _WARC_VERSION.search(line):
                 data.unread(line[cut.start() :])
-                return self._failure(start, "bad_record_header", "header cut by a new record")
+                return self._failure(start, BAD_RECORD_HEADER, "header cut by a new record")
             size += len(line)
             if size > _WARC_HEADER_LIMIT:
                 self._skip_to_record_start()
-                return self._failure(start, "bad_record_header", "header without an end")
+                return self._failure(start, BAD_RECORD_HEADER, "header without an end")
             lines.append(line)
             if line in (b"\r\n", b"\n"):
                 return b"".join(lines)
@@ -691,7 +702,7 @@ class _Reader:
             self._after.append(
                 self._failure(
                     start,
-                    "truncated_file",
+                    TRUNCATED_FILE,
                     f"the file ends inside this record, after {block.stored} bytes of its block",
                 )
             )
@@ -706,7 +717,7 @@ class _Reader:
         if http is not None and not http.ended and block.stored > HEAD_LIMIT:
             self._after = []
             return self._failure(
-                start, "bad_http_head", f"HTTP head without an end in its first {HEAD_LIMIT} bytes"
+                start, BAD_HTTP_HEAD, f"HTTP head without an end in its first {HEAD_LIMIT} bytes"
             )
         head_length = http.length if http is not None else 0
         content_length = block.stored - head_length
@@ -888,7 +899,7 @@ class _Reader:
         source = self._data.source
         if source.cut_member is None or source.cut_member_produced > 0:
             return None
-        failure = self._failure(source.cut_member, "truncated_file", "file ends in a gzip member")
+        failure = self._failure(source.cut_member, TRUNCATED_FILE, "file ends in a gzip member")
         source.cut_member = None
         return failure
 
