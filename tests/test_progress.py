@@ -96,9 +96,10 @@ def test_progress_text():
 
 @pytest.mark.slow
 def test_a_running_stage_prints_its_progress(tmp_path, capsys):
-    # The sample WARC 20 times over (gzip members one after the other): 1,640 records.
-    warc = tmp_path / "sample-20.warc.gz"
-    warc.write_bytes(SAMPLE_WARC.read_bytes() * 20)
+    # The sample WARC 100 times over (gzip members one after the other): 8,200 records,
+    # enough for the worker to report its counts several times while it reads.
+    warc = tmp_path / "sample-100.warc.gz"
+    warc.write_bytes(SAMPLE_WARC.read_bytes() * 100)
     output = tmp_path / "docs"
     args = ["extract", str(warc), "--output", str(output), "--progress-interval", "0.2"]
     assert main([*args, "--direct_num_workers=2"]) == 0
@@ -107,8 +108,8 @@ def test_a_running_stage_prints_its_progress(tmp_path, capsys):
     updates = [line for line in printed if line.startswith(f"{step}: ") and "elapsed" in line]
     assert len(updates) >= 5, printed
     counted_lines = [
-        line for line in updates if re.search(r": [\d,]+ records, [\d.]+ [kM]B/1\.6 MB \(", line)
+        line for line in updates if re.search(r": [\d,]+ records, [\d.]+ [kM]B/8\.0 MB \(", line)
     ]
     assert counted_lines, "\n".join(updates)
-    assert "1,640 records, 1.6 MB/1.6 MB (100%)" in counted_lines[-1]
-    assert printed[-1].startswith(f"{step}: 1,640 records read, 380 kept (")
+    assert "8,200 records, 8.0 MB/8.0 MB (100%)" in counted_lines[-1]
+    assert printed[-1].startswith(f"{step}: 8,200 records read, 1,900 kept (")
