@@ -22,12 +22,26 @@ output: no `/`, no spaces.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from corpus.schema import Document
+
+_REASON_NAME = re.compile(r"[\w.-]+")
+
+
+def _reason_name(name: str) -> str:
+    if not _REASON_NAME.fullmatch(name):
+        raise ValueError(f"name {name!r}: use letters, digits, `_`, `.` and `-` only")
+    return name
+
+
+ReasonName = Annotated[str, AfterValidator(_reason_name)]
+"""A name a filter writes into its removal reasons (a blocklist's, an evaluation set's),
+which are directory names in the debug output."""
 
 
 class Filter(BaseModel):

@@ -35,10 +35,10 @@ from typing import Annotated, Any
 
 import numpy as np
 from apache_beam.io.filesystems import FileSystems
-from pydantic import BeforeValidator, Field, PrivateAttr, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, ValidationInfo
 
 from corpus.config_section import Section, is_offline
-from corpus.filters.base import DocumentFilter
+from corpus.filters.base import DocumentFilter, ReasonName
 from corpus.model_files import is_file
 from corpus.schema import Document
 from corpus.sources.files import open_decompressed
@@ -46,7 +46,6 @@ from corpus.sources.files import open_decompressed
 UT1_FILES = ("domains", "urls")
 """The files of a UT1 category directory."""
 COMMENT = "#"
-NAME = re.compile(r"[\w.-]+")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[/?&]")
 _PLAIN_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
@@ -231,45 +230,36 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Paths = Annotated[list[str], BeforeValidator(_as_list), Field(min_length=1)]
-
-
-def _checked(paths: list[str], offline: bool = False) -> list[str]:
-    if not offline:
+def _existing(paths: list[str], info: ValidationInfo) -> list[str]:
+    """Every path is a list file or a UT1 category directory (not looked at offline)."""
+    if not is_offline(info):
         for path in paths:
             list_files(path)
     return paths
 
 
-def _checked_name(name: str | None) -> str | None:
-    if name is not None and not NAME.fullmatch(name):
-        raise ValueError(f"list name {name!r}: use letters, digits, `_`, `.` and `-` only")
-    return name
+ListPaths = Annotated[
+    list[str], BeforeValidator(_as_list), Field(min_length=1), AfterValidator(_existing)
+]
+
+
+def list_name(name: str | None, paths: list[str]) -> str:
+    return name or default_name(paths[0])
 
 
 class BlocklistSource(Section):
     """One URL blocklist: a name and its files."""
 
-    name: str | None = None
+    name: ReasonName | None = None
     """The list's name in counts and removal reasons; default: the first path's file or
     directory name without extension (a UT1 category's name)."""
-    paths: Paths
+    paths: ListPaths
     """Files of one domain or URL prefix per line, or UT1 category directories (holding
     `domains` and/or `urls`); local, gs://, s3://. A single path may be given as a string."""
 
-    @field_validator("name")
-    @classmethod
-    def _valid_name(cls, name: str | None) -> str | None:
-        return _checked_name(name)
-
-    @field_validator("paths")
-    @classmethod
-    def _existing(cls, paths: list[str], info: ValidationInfo) -> list[str]:
-        return _checked(paths, offline=is_offline(info))
-
     @property
     def list_name(self) -> str:
-        return self.name or default_name(self.paths[0])
+        return list_name(self.name, self.paths)
 
     def read(self) -> Blocklist:
         return Blocklist.read(self.list_name, self.paths)
@@ -283,27 +273,17 @@ class UrlBlocklist(DocumentFilter):
     name: the list's name (default: the first path's name without extension); paths: its
     files or UT1 category directories."""
 
-    name: str | None = None
-    paths: Paths
+    name: ReasonName | None = None
+    paths: ListPaths
     _blocklist: Blocklist | None = PrivateAttr(None)
-
-    @field_validator("name")
-    @classmethod
-    def _valid_name(cls, name: str | None) -> str | None:
-        return _checked_name(name)
-
-    @field_validator("paths")
-    @classmethod
-    def _existing(cls, paths: list[str]) -> list[str]:
-        return _checked(paths)
 
     @property
     def label(self) -> str:
-        return f"UrlBlocklist(list={self.name or default_name(self.paths[0])})"
+        return f"UrlBlocklist(list={list_name(self.name, self.paths)})"
 
     def setup(self) -> None:
         if self._blocklist is None:
-            self._blocklist = Blocklist.read(self.name or default_name(self.paths[0]), self.paths)
+            self._blocklist = Blocklist.read(list_name(self.name, self.paths), self.paths)
 
     def removal(self, document: Document) -> str | None:
         if document.url and self._blocklist.blocks(document.url):

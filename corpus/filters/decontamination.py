@@ -37,8 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from corpus.filters.base import ParagraphFilter
-from corpus.filters.blocklist import NAME
+from corpus.filters.base import ParagraphFilter, ReasonName
 from corpus.io.reading import matching
 from corpus.schema import Document
 from corpus.sources.files import open_decompressed, open_raw
@@ -299,7 +298,7 @@ class Decontaminate(ParagraphFilter):
     every string field); id_field: the examples' id (default: file name and row from 1);
     window / min_chars: n-gram length and the shortest text that counts whole."""
 
-    eval: str
+    eval: ReasonName
     paths: list[str] = Field(min_length=1)
     fields: list[str] | None = None
     id_field: str | None = None
@@ -307,13 +306,6 @@ class Decontaminate(ParagraphFilter):
     window: int = Field(WINDOW, ge=8)
     min_chars: int = Field(MIN_CHARS, ge=1)
     _ngrams: EvalNgrams | None = PrivateAttr(None)
-
-    @field_validator("eval")
-    @classmethod
-    def _valid_name(cls, name: str) -> str:
-        if not NAME.fullmatch(name):
-            raise ValueError(f"set name {name!r}: use letters, digits, `_`, `.` and `-` only")
-        return name
 
     @field_validator("paths")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import (
@@ -117,13 +117,12 @@ def run_to_end(pipeline: beam.Pipeline) -> PipelineResult:
     """Runs `pipeline` and waits for its end; returns its result (its metrics). On the
     local runner, under `local_run_settings`: its worker processes, started by the run,
     inherit the S3 credentials as environment variables for its duration."""
-    if not isinstance(pipeline.runner, FnApiRunner):
-        result = pipeline.run()
-        result.wait_until_finish()
-        return result
-    given = pipeline.options.get_all_options(drop_default=True)
-    secrets = {env: given[name] for name, env in SECRET_OPTIONS.items() if name in given}
-    with local_run_settings(secrets):
+    settings = nullcontext()
+    if isinstance(pipeline.runner, FnApiRunner):
+        given = pipeline.options.get_all_options(drop_default=True)
+        secrets = {env: given[name] for name, env in SECRET_OPTIONS.items() if name in given}
+        settings = local_run_settings(secrets)
+    with settings:
         result = pipeline.run()
         result.wait_until_finish()
     return result
