@@ -16,7 +16,9 @@ Korean, European and English pages; images and redirects), alternating runs (med
   full          the core with the pre-filter off (the "full path")
   trafilatura   warcio + trafilatura.extract on every HTML page + the same language ID
   cli-1, cli-2  `python -m corpus.cli extract FILE --direct_num_workers=1` (and =2): the
-                core through Beam's local runner, from a file in --workdir, start to end
+                core through Beam's local runner (in the command's own process with one
+                worker, in two worker processes with two), from a file in --workdir, start
+                to end, its documents written
 
 and prints records/s and HTML responses/s (from CPU time: the machine is shared, so CPU
 time is the steadier figure; wall-clock records/s beside it), CPU microseconds per record,

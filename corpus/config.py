@@ -40,7 +40,9 @@ from corpus.tokenize.config import TokenizeConfig
 
 class OutputConfig(Section):
     documents_per_shard: int = Field(50_000, ge=1)
-    """Parquet shards are sized to hold about this many documents each."""
+    """The documents files of `filter` and of a source's reader are sized to hold about this
+    many documents each. (`extract` writes one file per WARC file, and `paragraph_stats`
+    and `dedup` one per input file.)"""
 
 
 STAGES = ("extract", "paragraph_stats", "filter", "dedup")

@@ -42,7 +42,7 @@ from corpus.layout import (
 from corpus.pipelines.blend import BlendStage
 from corpus.pipelines.dedup import DedupStage
 from corpus.pipelines.document_io import ReadDocuments, documents_glob, input_files
-from corpus.pipelines.extract import ExtractDocuments
+from corpus.pipelines.extract import ExtractStage
 from corpus.pipelines.filter import FilterStage, filter_times
 from corpus.pipelines.input_fingerprints import distinct_files
 from corpus.pipelines.output_ownership import claim_output, run_step
@@ -62,9 +62,7 @@ from corpus.tokenize.tokenizer import Tokenizer, read_model
 StageFactory = Callable[[list[str], RunConfig, str], Stage]
 """(inputs, the config, the step's directory) -> the stage's transform."""
 STAGES: dict[str, StageFactory] = {
-    "extract": lambda inputs, config, directory: DocumentStage(
-        ExtractDocuments(inputs, config.extract), directory, config.parquet.documents_per_shard
-    ),
+    "extract": lambda inputs, config, directory: ExtractStage(inputs, config.extract, directory),
     "paragraph_stats": lambda inputs, config, directory: ParagraphStatisticsStage(
         inputs, config.paragraph_stats, directory
     ),

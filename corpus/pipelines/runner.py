@@ -1,9 +1,12 @@
 """Which Beam runner a run uses, and with which options.
 
 With no `--runner`, runs locally on Beam's FnApiRunner in multi-processing mode with one
-worker process per core. (Beam 2.77's DirectRunner first tries to download a Prism
-binary; the FnApiRunner never touches the network.) Any other runner (Dataflow, Spark,
-Flink, PortableRunner) is chosen with the usual Beam flags, which pass through as given.
+worker process per core; with one worker (`--direct_num_workers=1`, or a one-core
+machine), in this process, which spares the worker process's start, its own import of
+Beam and every element's passage between the two processes. (Beam 2.77's DirectRunner
+first tries to download a Prism binary; the FnApiRunner never touches the network.) Any
+other runner (Dataflow, Spark, Flink, PortableRunner) is chosen with the usual Beam flags,
+which pass through as given.
 """
 
 from __future__ import annotations
@@ -133,15 +136,24 @@ def is_local(beam_args: list[str]) -> bool:
     return PipelineOptions(beam_args).view_as(StandardOptions).runner is None
 
 
-def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
+def pipeline_options(beam_args: list[str]) -> PipelineOptions:
+    """The options a pipeline runs with: `beam_args`, and on the local runner one worker
+    per core unless told otherwise, each a process of its own when there are several."""
     options = PipelineOptions(beam_args)
     import_file_systems_on_workers(options)
+    if is_local(beam_args):
+        direct = options.view_as(DirectOptions)
+        if not _given(beam_args, "--direct_num_workers"):
+            direct.direct_num_workers = os.cpu_count() or 1
+        if not _given(beam_args, "--direct_running_mode"):
+            one_worker = direct.direct_num_workers == 1
+            direct.direct_running_mode = "in_memory" if one_worker else "multi_processing"
+    return options
+
+
+def make_pipeline(beam_args: list[str]) -> beam.Pipeline:
+    options = pipeline_options(beam_args)
     if not is_local(beam_args):
         return beam.Pipeline(options=options)
-    direct = options.view_as(DirectOptions)
-    if not _given(beam_args, "--direct_num_workers"):
-        direct.direct_num_workers = os.cpu_count() or 1
-    if not _given(beam_args, "--direct_running_mode"):
-        direct.direct_running_mode = "multi_processing"
     runner = FnApiRunner(provision_info=options_for_local_workers(options))
     return beam.Pipeline(runner=runner, options=options)

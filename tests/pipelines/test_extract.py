@@ -109,6 +109,24 @@ def test_documents_match_the_kept_count_and_are_japanese(runs):
     assert len({r["id"] for r in rows}) == len(rows)
 
 
+def test_each_input_file_has_its_documents_file_in_record_order(runs):
+    inputs = sorted(runs["inputs"])
+    files = sorted((runs["base"] / "one").glob("documents-*.parquet"))
+    assert [f.name for f in files] == [
+        f"documents-{i:05d}-of-{len(inputs):05d}.parquet" for i in range(len(inputs))
+    ]
+    kept_per_file = []
+    for path, source in zip(files, inputs, strict=True):
+        rows = pq.read_table(path, columns=["warc_file", "warc_offset"]).to_pylist()
+        assert {r["warc_file"] for r in rows} <= {source}
+        offsets = [r["warc_offset"] for r in rows]
+        assert offsets == sorted(offsets)
+        kept_per_file.append(len(rows))
+    # The sample's file holds its documents; a file with none kept has an empty one.
+    assert kept_per_file[inputs.index(str(SAMPLE))] > 0
+    assert 0 in kept_per_file
+
+
 def test_dead_letters_name_file_offset_and_reason(runs):
     letters = dead_letters_of(runs["base"] / "one")
     assert len(letters) == sum(runs["one"]["dead_lettered"].values())

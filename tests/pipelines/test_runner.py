@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+from apache_beam.options.pipeline_options import DirectOptions
 from apache_beam.portability.api import beam_fn_api_pb2
 from apache_beam.runners.portability.fn_api_runner import worker_handlers
 from apache_beam.runners.worker import data_plane
 
-from corpus.pipelines.runner import local_run_settings
+from corpus.pipelines.runner import local_run_settings, pipeline_options
 
 CHUNK = b"x" * 65536
 CHUNKS = 150
@@ -57,3 +59,17 @@ def test_the_flush_interval_is_restored_after_a_run() -> None:
     with local_run_settings({}):
         assert worker_handlers.DATA_BUFFER_TIME_LIMIT_MS == 0
     assert before == worker_handlers.DATA_BUFFER_TIME_LIMIT_MS
+
+
+@pytest.mark.parametrize(
+    ("flags", "mode"),
+    [
+        (["--direct_num_workers=1"], "in_memory"),
+        (["--direct_num_workers=2"], "multi_processing"),
+        (["--direct_num_workers=1", "--direct_running_mode=multi_processing"], "multi_processing"),
+        (["--direct_num_workers=2", "--direct_running_mode=multi_threading"], "multi_threading"),
+    ],
+)
+def test_one_local_worker_runs_in_this_process_unless_told_otherwise(flags, mode) -> None:
+    options = pipeline_options(flags).view_as(DirectOptions)
+    assert options.direct_running_mode == mode
