@@ -141,36 +141,69 @@ def command_train_tokenizer(args: argparse.Namespace, beam_args: list[str]) -> N
     )
 
 
+def _given(args: argparse.Namespace, keys: Any) -> dict[str, Any]:
+    """The config keys given on the command line: their flags have no default (SUPPRESS),
+    so one not given is not in `args` and the config file's value or the model's holds."""
+    return {key: value for key, value in vars(args).items() if key in keys}
+
+
 def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> None:
     from corpus.quality.classifier_training import train_classifier
+    from corpus.quality.config import TrainClassifierConfig, settings
     from corpus.quality.inputs import training_examples
 
-    arguments = {k: v for k, v in vars(args).items() if k not in ("handler", "own_flags", "beam")}
+    flags = _given(args, TrainClassifierConfig.model_fields)
+    config = settings(TrainClassifierConfig, args.config, flags)
+    command = {**config.model_dump(), **({"config": args.config} if args.config else {})}
     try:
         examples, provenance = training_examples(
-            args.input,
-            [Path(p) for p in args.data],
-            [Path(p) for p in args.web],
-            args.score_threshold,
+            config.input,
+            [Path(p) for p in config.data],
+            [Path(p) for p in config.web],
+            config.score_threshold,
         )
         report = train_classifier(
             examples,
-            Path(args.output),
-            held_out=args.held_out,
-            folds=args.folds,
-            positive=args.positive,
-            seed=args.seed,
-            epochs=args.epochs,
-            word_ngrams=args.word_ngrams,
-            lr=args.lr,
-            dim=args.dim,
-            buckets=args.buckets,
-            subwords=(args.minn, args.maxn),
-            provenance={**provenance, "command": arguments},
+            Path(config.output),
+            held_out=config.held_out,
+            folds=config.folds,
+            positive=config.positive,
+            seed=config.seed,
+            epochs=config.epochs,
+            word_ngrams=config.word_ngrams,
+            lr=config.lr,
+            dim=config.dim,
+            buckets=config.buckets,
+            subwords=(config.minn, config.maxn),
+            provenance={**provenance, "command": command},
         )
     except (OSError, ValueError) as error:
         raise ConfigError(f"train-classifier: {error}") from None
     print(report)
+
+
+def command_teacher(args: argparse.Namespace, beam_args: list[str]) -> None:
+    from corpus.quality.config import TeacherConfig, settings
+    from corpus.quality.teacher import score_sample
+
+    flags = _given(args, TeacherConfig.model_fields)
+    config = settings(TeacherConfig, args.config, flags)
+    command = {**config.model_dump(), **({"config": args.config} if args.config else {})}
+    try:
+        scores = score_sample(
+            Path(config.labelled),
+            Path(config.sample),
+            [Path(p) for p in config.reference],
+            Path(config.output),
+            command,
+        )
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"teacher: {error}") from None
+    print(
+        f"teacher: {len(scores)} texts of {config.sample} scored into {config.output} "
+        f"({sum(s >= 0.5 for s in scores)} with P(good) >= 0.5), its record in "
+        f"{config.output}.json"
+    )
 
 
 def command_evaluate_filter(args: argparse.Namespace, beam_args: list[str]) -> None:
@@ -210,6 +243,24 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         if shown and "%(default)" not in action.help:
             return action.help + " (default: %(default)s)"
         return action.help
+
+
+def _defaults_of(model: str) -> type[HelpFormatter]:
+    """A help formatter showing each flag's default from the command's config model in
+    corpus.quality.config (the flags have none of their own: a flag not given leaves the
+    config file's value). The model loads Beam, so it is imported for this help only."""
+
+    class ConfigDefaults(HelpFormatter):
+        def _get_help_string(self, action: argparse.Action) -> str:
+            from corpus.quality import config
+
+            field = getattr(config, model).model_fields.get(action.dest)
+            if field is None or field.is_required():
+                return action.help
+            default = field.get_default(call_default_factory=True)
+            return action.help if default == [] else f"{action.help} (default: {default})"
+
+    return ConfigDefaults
 
 
 def _flag(parser: argparse.ArgumentParser, *names: str, **options: Any) -> None:
@@ -347,66 +398,124 @@ def parser() -> argparse.ArgumentParser:
     train = _command(
         commands,
         "train-classifier",
-        "train a fastText quality classifier from `text<TAB>label` lines",
+        "train a fastText quality classifier from labelled lines, a teacher's scores or "
+        "reference text against web text",
         command_train_classifier,
         False,
     )
+    train.formatter_class = _defaults_of("TrainClassifierConfig")
     _flag(
         train,
         "data",
-        nargs="+",
+        nargs="*",
+        default=argparse.SUPPRESS,
         help="`text<TAB>label` lines (--input labels), `text<TAB>score` lines (--input "
-        "scores) or Wikipedia XML dumps (--input reference)",
+        "scores) or Wikipedia XML dumps (--input reference); optional with --config",
     )
-    _flag(train, "--output", required=True, help="where to write the model (.bin)")
+    _flag(train, "--output", default=argparse.SUPPRESS, help="where to write the model (.bin)")
+    _flag(
+        train,
+        "--config",
+        metavar="FILE.yaml",
+        help="the settings as YAML keys named like the flags (data, input, web, held_out, "
+        "...); a flag given overrides the file's value",
+    )
+    suppressed = {"default": argparse.SUPPRESS}
     _flag(
         train,
         "--input",
         choices=["labels", "scores", "reference"],
-        default="labels",
         help="what DATA holds: human labels, a teacher's scores of P(good), or reference "
         "text trained as good against the --web texts as bad",
+        **suppressed,
     )
     _flag(
         train,
         "--web",
         action="append",
-        default=[],
         metavar="FILE",
         help="web texts, one a line (`text<TAB>label` or plain), the bad side of "
         "--input reference (repeatable)",
+        **suppressed,
     )
     _flag(
         train,
         "--score-threshold",
         type=float,
-        default=0.5,
         help="with --input scores: a score at or above it is `good`, below `bad`",
+        **suppressed,
     )
     _flag(
         train,
         "--held-out",
         type=float,
-        default=0.1,
         help="share of the data kept for evaluation (0: train on everything)",
+        **suppressed,
     )
     _flag(
         train,
         "--folds",
         type=int,
-        default=5,
         help="k-fold cross-validation of the training part, grouped by text, choosing the "
         "threshold written beside the model (0: none)",
+        **suppressed,
     )
-    _flag(train, "--positive", default="good", help="the label kept, for cross-validation")
-    _flag(train, "--seed", type=int, default=0, help="seed of the held-out split and of training")
-    _flag(train, "--epochs", type=int, default=25, help="training epochs")
-    _flag(train, "--word-ngrams", type=int, default=2, help="longest word n-gram used as a feature")
-    _flag(train, "--lr", type=float, default=0.25, help="learning rate")
-    _flag(train, "--dim", type=int, default=50, help="size of the word vectors")
-    _flag(train, "--buckets", type=int, default=200_000, help="hash buckets for the n-grams")
-    _flag(train, "--minn", type=int, default=0, help="shortest character n-gram of a token")
-    _flag(train, "--maxn", type=int, default=0, help="longest character n-gram of a token")
+    _flag(train, "--positive", help="the label kept, for cross-validation", **suppressed)
+    _flag(
+        train, "--seed", type=int, help="seed of the held-out split and of training", **suppressed
+    )
+    _flag(train, "--epochs", type=int, help="training epochs", **suppressed)
+    _flag(
+        train,
+        "--word-ngrams",
+        type=int,
+        help="longest word n-gram used as a feature",
+        **suppressed,
+    )
+    _flag(train, "--lr", type=float, help="learning rate", **suppressed)
+    _flag(train, "--dim", type=int, help="size of the word vectors", **suppressed)
+    _flag(train, "--buckets", type=int, help="hash buckets for the n-grams", **suppressed)
+    _flag(train, "--minn", type=int, help="shortest character n-gram of a token", **suppressed)
+    _flag(train, "--maxn", type=int, help="longest character n-gram of a token", **suppressed)
+
+    teacher = _command(
+        commands,
+        "teacher",
+        "train the quality teacher on labelled lines and write its scores of a sample's "
+        "texts, for a student (train-classifier --input scores); needs the `quality` extra",
+        command_teacher,
+        False,
+    )
+    _flag(
+        teacher,
+        "labelled",
+        nargs="?",
+        help="`text<TAB>label` lines, labels good and bad; optional with --config",
+        **suppressed,
+    )
+    _flag(
+        teacher,
+        "sample",
+        nargs="?",
+        help="texts to score, one a line (plain or `text<TAB>label`); optional with --config",
+        **suppressed,
+    )
+    _flag(
+        teacher,
+        "--reference",
+        action="append",
+        metavar="DUMP",
+        help="a Wikipedia XML dump, reference text for the teacher's character model (repeatable)",
+        **suppressed,
+    )
+    _flag(teacher, "--output", help="where to write `text<TAB>score` lines", **suppressed)
+    _flag(
+        teacher,
+        "--config",
+        metavar="FILE.yaml",
+        help="the settings as YAML keys (labelled, sample, reference, output); a flag or "
+        "argument given overrides the file's value",
+    )
 
     evaluate = _command(
         commands,

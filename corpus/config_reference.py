@@ -1,8 +1,8 @@
 """The configuration reference, docs/configuration.md, generated from the config models.
 
-Every key of a run's YAML, of a blend file and of each reader's options, with its type,
-constraints, default and the docstring written under it in the code, so the reference
-cannot drift from what the config accepts:
+Every key of a run's YAML, of a blend file, of each reader's options and of the quality
+training commands' config files, with its type, constraints, default and the docstring
+written under it in the code, so the reference cannot drift from what the config accepts:
 
     python -m corpus.config_reference > docs/configuration.md
 """
@@ -30,6 +30,7 @@ from pydantic_core import PydanticUndefined
 from corpus.blend.blend_file import BlendFile
 from corpus.config import RunConfig, SourceConfig
 from corpus.errors import ConfigError
+from corpus.quality.config import TeacherConfig, TrainClassifierConfig
 from corpus.sources import READERS
 
 COMMAND = "python -m corpus.config_reference > docs/configuration.md"
@@ -54,7 +55,8 @@ One YAML file describes a run (`corpus run CONFIG`); the stage commands (`corpus
 any work: an unknown key, a wrong type or a value out of range stops the run with a
 one-line message naming the key. `--set KEY.PATH=VALUE` overrides a key (the value is
 YAML) and is checked by the same rules. `{SOURCE_NAME}` in a key stands for a source's
-name; `[]` for any item of a list.
+name; `[]` for any item of a list. `corpus train-classifier --config` and `corpus teacher
+--config` read files of their own, with keys named like their flags (the last sections).
 """
 
 
@@ -180,9 +182,11 @@ def _section_paths(root: type[BaseModel], root_path: str) -> dict[type[BaseModel
     return paths
 
 
-def _sections(model: type[BaseModel], intro: str, paths: dict[type[BaseModel], str]) -> list[str]:
+def _sections(
+    model: type[BaseModel], intro: str, paths: dict[type[BaseModel], str], title: str = ""
+) -> list[str]:
     """The table of `model`'s keys, then the sections documented under them, in key order;
-    a model documented elsewhere is linked to."""
+    a model documented elsewhere is linked to. `title`: the heading, if not the key path."""
     path = paths[model]
     rows, nested = [], []
     for name, field in model.model_fields.items():
@@ -201,7 +205,7 @@ def _sections(model: type[BaseModel], intro: str, paths: dict[type[BaseModel], s
         default = "its keys' defaults" if children and nested_section else _default(field)
         limits = _constraints(field.metadata)
         rows.append(_row(key, _type(field.annotation), limits, default, description))
-    lines = [f"## {path or 'Top-level keys'}", "", _one_line(intro), ""]
+    lines = [f"## {title or path or 'Top-level keys'}", "", _one_line(intro), ""]
     lines += [*_TABLE_HEAD, *rows, ""]
     for child, field_description in nested:
         lines += _sections(child, _docstring(child) or field_description, paths)
@@ -264,7 +268,8 @@ def _contents(body: list[str]) -> list[str]:
 
 
 def reference() -> str:
-    """docs/configuration.md: the run's keys, each reader's options, the blend file's keys."""
+    """docs/configuration.md: the run's keys, each reader's options, the blend file's keys,
+    the quality training commands' keys."""
     lines: list[str] = []
     lines += _sections(RunConfig, _docstring(RunConfig), _section_paths(RunConfig, ""))
     lines += _reader_sections()
@@ -273,6 +278,9 @@ def reference() -> str:
         "inline under `blend:`. " + _one_line(_docstring(BlendFile))
     )
     lines += _sections(BlendFile, blend_intro, _section_paths(BlendFile, "blend"))
+    for command, model in (("train-classifier", TrainClassifierConfig), ("teacher", TeacherConfig)):
+        title = f"corpus {command} --config"
+        lines += _sections(model, _docstring(model), _section_paths(model, ""), title)
     return "\n".join([_HEADER, *_contents(lines), *lines]).rstrip("\n") + "\n"
 
 

@@ -56,7 +56,14 @@ def test_help_explains_the_commands_without_loading_beam(tmp_path):
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.endswith("False\n")
     assert "Beam's pipeline options" in done.stdout and "anything after `--`" in done.stdout
-    for command in ("run", "extract", "paragraph-stats", "train-tokenizer", "train-classifier"):
+    for command in (
+        "run",
+        "extract",
+        "paragraph-stats",
+        "train-tokenizer",
+        "train-classifier",
+        "teacher",
+    ):
         assert f"\n    {command} " in done.stdout
 
 

@@ -13,6 +13,15 @@ INPUTS = ("labels", "scores", "reference")
 reference: reference dumps (good) against web texts (bad)."""
 
 
+def file_records(files: dict[str, list[Path]]) -> dict[str, list[dict[str, str]]]:
+    """Each role's files (`{"data": [...]}`) with their sha256; a role with none left out."""
+    return {
+        role: [{"path": str(path), "sha256": sha256(path)} for path in paths]
+        for role, paths in files.items()
+        if paths
+    }
+
+
 def training_examples(
     kind: str, data: list[Path], web: list[Path], score_threshold: float
 ) -> tuple[list[Example], dict[str, Any]]:
@@ -30,15 +39,7 @@ def training_examples(
         for path in data:
             read = read_labelled(path)
             examples += scores_as_labels(read, score_threshold, path) if kind == "scores" else read
-    files = {"data": data, "web": web}
-    provenance = {
-        "input": kind,
-        **{
-            role: [{"path": str(path), "sha256": sha256(path)} for path in paths]
-            for role, paths in files.items()
-            if paths
-        },
-    }
+    provenance = {"input": kind, **file_records({"data": data, "web": web})}
     if kind == "scores":
         provenance["score_threshold"] = score_threshold
     return examples, provenance

@@ -5,17 +5,16 @@
   character model of reference text (a Wikipedia dump's head) rates the text.
 The two text models' out-of-fold scores and the hand features feed a logistic regression.
 
-Needs scikit-learn (the `quality` extra) and fugashi with a dictionary. As a command, it
-trains on labelled lines and writes its P(good) of a sample's texts as `text<TAB>score`
-lines, what `corpus train-classifier --input scores` trains a student on:
-
-    python -m corpus.quality.teacher LABELLED SAMPLE --reference DUMP --output SCORES
+Needs scikit-learn (the `quality` extra) and fugashi with a dictionary. `corpus teacher`
+(score_sample) trains it on labelled lines and writes its P(good) of a sample's texts as
+`text<TAB>score` lines, what `corpus train-classifier --input scores` trains a student on.
 """
 
 from __future__ import annotations
 
-import argparse
+import importlib.util
 import itertools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,9 @@ import numpy as np
 from corpus.quality.char_lm import CharLanguageModel
 from corpus.quality.evaluation import GOOD, cross_val_train_scores
 from corpus.quality.features import paragraph_features
+from corpus.quality.inputs import file_records
+from corpus.quality.labelled import normalised, read_labelled
+from corpus.quality.reference import reference_paragraphs, web_texts
 
 TEXT_MODEL_C = 10.0
 """Inverse regularisation of the text models (the anchor's inner CV picks 10 most often)."""
@@ -134,24 +136,45 @@ def train_teacher(
     return teacher, [float(s) for s in teacher.stack.predict_proba(stacked)[:, 1]]
 
 
-def main() -> None:
-    from corpus.quality.labelled import read_labelled
-    from corpus.quality.reference import reference_paragraphs, web_texts
-
-    parser = argparse.ArgumentParser(description="score a sample with the quality teacher")
-    parser.add_argument("labelled", type=Path, help="`text<TAB>label` lines, good/bad")
-    parser.add_argument("sample", type=Path, help="texts to score, one a line (or labelled)")
-    parser.add_argument("--reference", action="append", required=True, help="Wikipedia dump")
-    parser.add_argument("--output", type=Path, required=True, help="`text<TAB>score` lines")
-    args = parser.parse_args()
-    examples = read_labelled(args.labelled)
-    lm = CharLanguageModel(reference_paragraphs(args.reference))
+def score_sample(
+    labelled: Path, sample: Path, reference: list[Path], output: Path, command: dict[str, Any]
+) -> list[float]:
+    """Trains the teacher on `labelled` (`good` and `bad` lines) with a character model of
+    the `reference` dumps, writes its scores of the `sample`'s texts to `output` as
+    `text<TAB>score` lines and `<output>.json` beside it (the inputs with their sha256,
+    `command`, the label counts); returns the scores. ValueError for bad input."""
+    if importlib.util.find_spec("sklearn") is None:
+        raise ValueError(
+            "the teacher needs scikit-learn: install the `quality` extra "
+            "(pip install 'corpus[quality]')"
+        )
+    examples = read_labelled(labelled)
+    counts = {label: sum(e.label == label for e in examples) for label in (GOOD, "bad")}
+    others = sorted({e.label for e in examples} - set(counts))
+    if others or not all(counts.values()):
+        raise ValueError(
+            f"{labelled}: the teacher trains on labels good and bad, both present; found "
+            f"{counts}" + (f" and {', '.join(others)}" if others else "")
+        )
+    texts = [normalised(t) for t in web_texts(sample)]
+    if not texts:
+        raise ValueError(f"{sample}: no text to score")
+    lm = CharLanguageModel(reference_paragraphs([str(path) for path in reference]))
     teacher, _ = train_teacher([e.text for e in examples], [e.label for e in examples], lm)
-    texts = [" ".join(t.split()) for t in web_texts(args.sample)]
-    with args.output.open("w", encoding="utf-8") as handle:
-        for text, score in zip(texts, teacher.score(texts), strict=True):
+    scores = teacher.score(texts)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        for text, score in zip(texts, scores, strict=True):
             handle.write(f"{text}\t{score:.6f}\n")
-
-
-if __name__ == "__main__":
-    main()
+    record = {
+        **file_records({"labelled": [labelled], "sample": [sample], "reference": reference}),
+        "command": command,
+        "trained_with": "corpus.quality.teacher (stacked TF-IDF char and MeCab word logistic "
+        "regressions and hand features with a character model of the reference)",
+        "labelled_counts": counts,
+        "texts": len(texts),
+    }
+    output.with_name(output.name + ".json").write_text(
+        json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return scores
