@@ -1,10 +1,13 @@
-"""Fixtures every test directory shares: the real fixtures' directory, and the quickstart's
-output, run once for the tests that read it."""
+"""Fixtures every test directory shares: the real fixtures' directory, the quickstart's
+output, run once for the tests that read it, and a pipeline built but never run."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import apache_beam as beam
 import pytest
 
 # The helpers' asserts report their values as a test's own do.
@@ -32,3 +35,12 @@ def quickstart_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     assert code == 0
     return output
+
+
+@pytest.fixture
+def unrun_pipeline() -> Iterator[beam.Pipeline]:
+    """A pipeline a test builds but never runs. Beam makes a local temporary directory for
+    every pipeline and removes it only at the end of a run, so it is removed here."""
+    pipeline = beam.Pipeline()
+    yield pipeline
+    shutil.rmtree(pipeline.local_tempdir, ignore_errors=True)

@@ -128,8 +128,8 @@ def test_groups_paged_from_state_are_read_twice_correctly():
     assert_components(edges, max_rounds=6, runner=FnApiRunner(use_state_iterables=True))
 
 
-def test_every_shuffle_key_is_a_string_or_a_pair_of_strings():
-    pipeline = beam.Pipeline()
+def test_every_shuffle_key_is_a_string_or_a_pair_of_strings(unrun_pipeline):
+    pipeline = unrun_pipeline
     _ = pipeline | beam.Create([("a", "b")]) | ConnectedComponents(max_rounds=1)
     components = pipeline.to_runner_api().components
 

@@ -25,9 +25,9 @@ STAGE_STEPS = [step for step in QUICKSTART_STEPS if step != "tokenizer"]
 """Every quickstart step that runs a stage (the tokenizer is a model, not a stage)."""
 
 
-def test_every_stage_of_the_table_is_a_stage_with_one_result_shape(tmp_path):
+def test_every_stage_of_the_table_is_a_stage_with_one_result_shape(tmp_path, unrun_pipeline):
     config = validate({"inputs": [str(SAMPLE)], "output": str(tmp_path)})
-    pipeline = beam.Pipeline()  # built, never run
+    pipeline = unrun_pipeline
     for name, build in STAGES.items():
         stage = build([str(SAMPLE)], config, str(tmp_path / name))
         assert isinstance(stage, Stage)
