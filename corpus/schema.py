@@ -29,6 +29,9 @@ class Paragraph:
     many documents this paragraph (and its group of near-duplicates) occurs, None until
     paragraph statistics are attached. `removed_by` names the filter that removed
     it ("" while it is live); only the filter stage's debug output keeps removed ones.
+    `main_content` is the share of its character 5-grams that resiliparse's main-content
+    extraction of the page keeps (corpus.extract.main_content_share), None when not
+    measured.
     """
 
     text: str
@@ -37,6 +40,7 @@ class Paragraph:
     exact_freq: int | None = None
     near_freq: int | None = None
     removed_by: str = ""
+    main_content: float | None = None
 
     @property
     def live(self) -> bool:
@@ -178,6 +182,7 @@ def paragraphs_from_row(text: str, fields: list[dict]) -> list[Paragraph]:
                 exact_freq=stored["exact_freq"],
                 near_freq=stored["near_freq"],
                 removed_by=stored["removed_by"],
+                main_content=stored.get("main_content"),
             )
         )
     if max(start - len(PARAGRAPH_SEPARATOR), 0) != length:
@@ -201,6 +206,7 @@ PARAGRAPH_TYPE = pa.struct(
         pa.field("exact_freq", pa.int64()),
         pa.field("near_freq", pa.int64()),
         pa.field("removed_by", pa.string(), nullable=False),
+        pa.field("main_content", pa.float32()),
     ]
 )
 
@@ -246,6 +252,9 @@ PARAGRAPH_COLUMNS = {
     "paragraph statistics)",
     "removed_by": 'the filter that removed it (`""` while live; only the filter stage\'s '
     "debug output keeps removed paragraphs)",
+    "main_content": "the share of its character 5-grams (whitespace removed) that "
+    "resiliparse's main-content extraction of its page keeps, in [0, 1] (set by the "
+    "extraction stage's paragraphs method; null otherwise)",
 }
 """What each field of a paragraph means: docs/schema.md is generated from this."""
 

@@ -39,7 +39,7 @@ def test_a_document_round_trips_through_its_parquet_schema():
         **FIELDS,
         paragraphs=[
             Paragraph("見出し", "html>body>h1", 0, exact_freq=3, near_freq=5),
-            Paragraph("本文です。", "html>body>p", 2),
+            Paragraph("本文です。", "html>body>p", 2, main_content=0.75),
         ],
     )
     row = pa.Table.from_pylist([document.to_row()], schema=DOCUMENT_SCHEMA).to_pylist()[0]
@@ -53,7 +53,9 @@ def test_a_document_round_trips_through_its_parquet_schema():
         "exact_freq": None,
         "near_freq": None,
         "removed_by": "",
+        "main_content": 0.75,
     }
+    assert row["paragraphs"][0]["main_content"] is None  # not measured
     assert row["removed_by"] is None  # kept
     assert row["source_language"] is None
     assert Document.from_row(row) == document

@@ -6,6 +6,7 @@ from corpus.extract.config import ExtractConfig
 from corpus.extract.dates import document_date
 from corpus.extract.langid import LanguageIdentifier
 from corpus.extract.main_content import MainContentExtractor
+from corpus.extract.main_content_share import with_main_content
 from corpus.extract.outcome import Outcome
 from corpus.extract.paragraphs import ExtractionTimeout, NestingTooDeep, html_to_paragraphs
 from corpus.extract.scripts import script_ratios
@@ -53,6 +54,9 @@ class DocumentExtractor:
         if guess.label not in self.languages or guess.score < self.config.min_language_score:
             return Outcome.LANGUAGE_REJECTED
         ratios = script_ratios(text)
+        if self.main_content is None:
+            # After language identification: only documents that are kept pay for it.
+            paragraphs = with_main_content(candidate.html, paragraphs)
         return Document(
             id=candidate.record_id,
             url=candidate.url or None,

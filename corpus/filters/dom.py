@@ -182,12 +182,19 @@ class MergeListTag(ParagraphFilter):
         )
         exact = [p.exact_freq for p in items]
         near = [p.near_freq for p in items]
+        main = [p.main_content for p in items]
+        chars = sum(len(p.text) for p in items)
         return dataclasses.replace(
             items[0],
             text=text,
             link_chars=sum(p.link_chars for p in items),
             exact_freq=None if None in exact else min(exact),
             near_freq=None if None in near else min(near),
+            main_content=(
+                None
+                if None in main
+                else sum(len(p.text) * m for p, m in zip(items, main, strict=True)) / (chars or 1)
+            ),
         )
 
 

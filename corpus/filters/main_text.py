@@ -7,11 +7,12 @@ and copyright notices, bylines and dates, author bios, promo boxes, comments, th
 posts of a blog's front page. jusText and boilerpipe tell those from an article by a
 paragraph's length, its link and stop-word density and its neighbours; readability and
 trafilatura by where it sits relative to the block that holds the article. The features
-here (`FEATURES`) are those ideas, language-neutral: punctuation stands in for stop words.
+here (`FEATURES`) are those ideas, language-neutral: punctuation stands in for stop words;
+and resiliparse's opinion of the page's main content, measured at extraction.
 
 The weights are package data (main_text_model.yaml), made by
-benchmarks/train_main_text.py on the training half of the gold pages of
-../shared/fixtures/extraction; the file says how.
+benchmarks/train_main_text.py on the gold pages of ../shared/fixtures/extraction; the
+file says how.
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ FEATURES: dict[str, Feature] = {
     "depth": lambda p, i, c: min(len(parse_path(p.path)), DEPTH_CAP) / DEPTH_CAP,
     "window_prose": lambda p, i, c: _window_prose(i, c),
     "share_of_longest": lambda p, i, c: len(p.text) / (c.longest or 1),
+    "main_content": lambda p, i, c: p.main_content or 0.0,
 }
 """Per paragraph: its length; its link share; how far its path is from the main block's
 (segments up to the shared element, segments down from it, or on the very path); how many
@@ -212,8 +214,10 @@ paragraphs and by characters before it); its neighbours' prose lengths and wheth
 are on the main block's path, and the mean prose length of the paragraphs around it
 (jusText's context smoothing); whether an `article`/`main` element or an article word is
 on its path, and a comment, credit or figure word; a heading right before a paragraph of the
-main block; its path's depth; its length against the page's longest paragraph. The main
-block is `main_path`'s; its run spans its first to its last paragraph."""
+main block; its path's depth; its length against the page's longest paragraph. Last, how
+much of it resiliparse's main-content extraction keeps (`Paragraph.main_content`, set at
+extraction by corpus.extract.main_content_share; 0 when not measured). The main block is
+`main_path`'s; its run spans its first to its last paragraph."""
 
 
 def page_features(live: list[Paragraph]) -> np.ndarray:
@@ -267,7 +271,7 @@ class MainText(ParagraphFilter):
     probability of main text below `cut` (the model's own cut when not set).
 
     `model` is a YAML model file (default: corpus/filters/main_text_model.yaml, trained
-    on the training half of the gold pages; see benchmarks/train_main_text.py). Put it
+    on the gold pages; see benchmarks/train_main_text.py). Put it
     after the path and link rules: it reads the page as they left it.
 
     When what the model keeps holds less than `keep_main_below` of the live characters,

@@ -118,9 +118,10 @@ def test_the_template_is_marked_by_large_freq_paragraphs_and_the_articles_stay(s
         f for f in chain.filters if type(f).__name__ == "LargeFreqParagraphs" and f.freq <= PAGES
     )
     kept = {d.url: d for d in read_documents(site["out"] / "filter")}
-    # Two articles go as wholes, for their own text (measured: HiraganaRatio(low=0.15) on
-    # two S-MAX phone announcements, mostly specifications), not for the template's.
-    assert len(kept) >= PAGES - 2
+    # Three articles go as wholes, for their own text (measured: HiraganaRatio(low=0.15) on
+    # three phone announcements, mostly specifications, whose own text is 0.117, 0.143 and
+    # 0.148 hiragana), not for the template's.
+    assert len(kept) >= PAGES - 3
     body_chars = kept_chars = 0
     for document in read_documents(site["out"] / "paragraph_stats"):
         result = chain.apply(document)

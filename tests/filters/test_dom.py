@@ -332,9 +332,11 @@ def test_merge_list_tag_rules() -> None:
     document = make_document(
         [
             item("本文", "p.text"),
-            item("一", "ul>li.a>div", exact_freq=3, near_freq=9, link_chars=1),
-            item("二", "ul>li.a>p", exact_freq=2, near_freq=7, link_chars=1),  # below li differs
-            item("- 三", "ul>li.a>div", exact_freq=5, near_freq=5),  # already a list item
+            item("一", "ul>li.a>div", exact_freq=3, near_freq=9, link_chars=1, main_content=1.0),
+            # below li differs
+            item("二", "ul>li.a>p", exact_freq=2, near_freq=7, link_chars=1, main_content=0.5),
+            # already a list item
+            item("- 三", "ul>li.a>div", exact_freq=5, near_freq=5, main_content=0.0),
             item("四", "ul>li.b>div"),  # another li class: a run of its own, left alone
             item("甲", "select>option"),
             item("乙", "select>option"),
@@ -346,7 +348,9 @@ def test_merge_list_tag_rules() -> None:
     first = result.paragraphs[1]
     assert (first.exact_freq, first.near_freq, first.link_chars) == (2, 5, 2)
     assert first.path == "html>body>ul>li.a>div"
+    assert first.main_content == (1 * 1.0 + 1 * 0.5 + 3 * 0.0) / 5  # by characters
     assert result.paragraphs[3].near_freq is None  # unknown counts as 1, the least
+    assert result.paragraphs[3].main_content is None  # not measured
     assert all(p.live for p in result.paragraphs)
 
 
