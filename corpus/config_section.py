@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+)
 
 from corpus.model_files import is_file
 
@@ -46,3 +53,13 @@ def _existing_file(path: str, info: ValidationInfo) -> str:
 ExistingFile = Annotated[str, AfterValidator(_existing_file)]
 """A file that must exist when the config is validated: local, or on any Beam file system
 (gs://, s3://), checked through Beam FileSystems."""
+
+
+def validation_problems(error: ValidationError) -> list[str]:
+    """`key.path: message` for every problem of a config file (`(top level)` for one found
+    across keys)."""
+    return [
+        f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
+        + e["msg"].removeprefix("Value error, ")
+        for e in error.errors()
+    ]

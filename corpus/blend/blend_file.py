@@ -27,6 +27,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from corpus.config_section import validation_problems
 from corpus.errors import ConfigError
 
 PathMode = Literal["absolute", "relative"]
@@ -169,9 +170,5 @@ def load_blend(path: str | Path) -> BlendFile:
     try:
         return BlendFile.model_validate(raw)
     except ValidationError as error:
-        problems = [
-            f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
-            + e["msg"].removeprefix("Value error, ")
-            for e in error.errors()
-        ]
+        problems = [f"  {problem}" for problem in validation_problems(error)]
         raise ConfigError(f"{path} is invalid:\n" + "\n".join(problems)) from None

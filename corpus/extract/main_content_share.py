@@ -19,15 +19,12 @@ import dataclasses
 import numpy as np
 from resiliparse.extract.html2text import extract_plain_text
 
+from corpus.dedup.shingles import without_whitespace
 from corpus.schema import Paragraph
 
 SHINGLE = 5
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 """Odd, from the golden ratio (2**64 / phi)."""
-
-
-def _without_whitespace(text: str) -> str:
-    return "".join(text.split())
 
 
 def _gram_hashes(codes: np.ndarray) -> np.ndarray:
@@ -69,8 +66,8 @@ def _shares(texts: list[str], main: str) -> np.ndarray:
 def with_main_content(html: str, paragraphs: list[Paragraph]) -> list[Paragraph]:
     """`paragraphs` with `main_content` set: the share of each one's 5-grams found in
     resiliparse's main content of `html`."""
-    main = _without_whitespace(extract_plain_text(html, main_content=True))
-    texts = [_without_whitespace(paragraph.text) for paragraph in paragraphs]
+    main = without_whitespace(extract_plain_text(html, main_content=True))
+    texts = [without_whitespace(paragraph.text) for paragraph in paragraphs]
     shares = [float(bool(text) and text in main) for text in texts]
     partial = [i for i, text in enumerate(texts) if len(text) >= SHINGLE and shares[i] == 0.0]
     if partial:

@@ -29,7 +29,6 @@ and 1 are the same (the held-out draw still differs).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import random
 import tempfile
@@ -41,6 +40,7 @@ import fasttext
 
 from corpus.filters.classifier import LABEL_PREFIX, fasttext_tokens, label_probabilities
 from corpus.quality.evaluation import GOOD, Outcome, best_threshold, grouped_folds
+from corpus.quality.inputs import write_record
 from corpus.quality.labelled import Example, normalised
 from corpus.quality.labelled import read_labelled as read_examples
 
@@ -351,7 +351,5 @@ def train_classifier(
         "parameters": {**parameters, "held_out": held_out, "folds": folds},
         **report.as_json(),
     }
-    output.with_name(output.name + ".json").write_text(
-        json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_record(output, sidecar)
     return report

@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
-from corpus.config_section import ExistingFile, Section
+from corpus.config_section import ExistingFile, Section, validation_problems
 from corpus.errors import ConfigError
 
 
@@ -80,15 +80,6 @@ class TeacherConfig(Section):
 Settings = TypeVar("Settings", TrainClassifierConfig, TeacherConfig)
 
 
-def _one_line(error: ValidationError) -> str:
-    """Every problem as `key: message`, on one line."""
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: "
-        + e["msg"].removeprefix("Value error, ")
-        for e in error.errors()
-    )
-
-
 def settings(model: type[Settings], config: str | None, flags: dict[str, Any]) -> Settings:
     """The command's settings: the keys of the `config` file (if any) overridden by the
     `flags` given on the command line; ConfigError, one line naming the key, when invalid."""
@@ -106,4 +97,4 @@ def settings(model: type[Settings], config: str | None, flags: dict[str, Any]) -
     try:
         return model.model_validate({**raw, **flags})
     except ValidationError as error:
-        raise ConfigError(f"{origin}: {_one_line(error)}") from None
+        raise ConfigError(f"{origin}: {'; '.join(validation_problems(error))}") from None

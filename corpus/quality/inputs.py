@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,12 @@ def file_records(files: dict[str, list[Path]]) -> dict[str, list[dict[str, str]]
         for role, paths in files.items()
         if paths
     }
+
+
+def write_record(output: Path, record: dict[str, Any]) -> None:
+    """Writes `record`, how `output` was made, as `<output>.json` beside it."""
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    output.with_name(output.name + ".json").write_text(text, encoding="utf-8")
 
 
 def training_examples(

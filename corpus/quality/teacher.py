@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ import numpy as np
 from corpus.quality.char_lm import CharLanguageModel
 from corpus.quality.evaluation import GOOD, cross_val_train_scores
 from corpus.quality.features import paragraph_features
-from corpus.quality.inputs import file_records
+from corpus.quality.inputs import file_records, write_record
 from corpus.quality.labelled import normalised, read_labelled
 from corpus.quality.reference import reference_paragraphs, web_texts
 
@@ -174,7 +173,5 @@ def score_sample(
         "labelled_counts": counts,
         "texts": len(texts),
     }
-    output.with_name(output.name + ".json").write_text(
-        json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_record(output, record)
     return scores
