@@ -37,6 +37,7 @@ class _ProcessCounts:
         self.directory = directory
         self.path = os.path.join(directory, str(os.getpid()))
         self.lock = threading.Lock()
+        self.write_lock = threading.Lock()  # the timer's writes and a file's last one
         self.records = 0
         self.bytes = 0
         self.written = ReadCount()
@@ -50,10 +51,15 @@ class _ProcessCounts:
     def _write_while_counting(self) -> None:
         """Until the pipeline is over and its directory gone."""
         stop = threading.Event()
-        while not stop.wait(FLUSH_SECONDS) and self._write():
+        while not stop.wait(FLUSH_SECONDS) and self.write():
             pass
         with _counts_lock:
             _counts.pop((self.directory, os.getpid()), None)
+
+    def write(self) -> bool:
+        """Writes the counts if they changed; False once the directory is gone."""
+        with self.write_lock:
+            return self._write()
 
     def _write(self) -> bool:
         with self.lock:
@@ -111,6 +117,7 @@ def counted(
         done = at
         yield item
     counts.add(0, max(size - done, 0))
+    counts.write()  # a file read to its end shows at once, not at the next tick
 
 
 def read_so_far(directory: str) -> ReadCount:
