@@ -9,10 +9,12 @@ the training texts where the method fits them). Rows:
   decisions in every fold);
 - HojiChar's standard Japanese document filters;
 - TF-IDF character 1-3-grams + logistic regression, C chosen by inner 3-fold CV (anchor);
-- fastText as `corpus train-classifier` trains it today (characters + bigrams);
+- fastText as `corpus train-classifier` trains it by default (characters + bigrams);
+- the linear model of `corpus train-classifier --kind linear` (TF-IDF of hashed character
+  1-3-grams + logistic regression, C chosen by inner 3-fold CV of the training folds);
 - the teacher (corpus.quality.teacher), its character model trained on the Wikipedia head;
-- students trained on the teacher's labels of the training folds: fastText with character
-  n-grams, and a linear model over hashed character 1-3-grams;
+- students trained on the teacher's labels of the training folds: fastText and the
+  linear model;
 - reference-trained fastText: Wikipedia paragraphs (good) against the training folds' web
   paragraphs (bad, whatever their label), as Swallow's Wikipedia classifier.
 Then speed on one core (paragraphs/s, median of runs).
@@ -35,8 +37,8 @@ from typing import Any
 import hojichar
 from fixture_warc import DEFAULT_FIXTURES
 from hojichar.filters import document_filters as hf
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 from corpus.filters.chain import FilterChain
 from corpus.filters.classifier import fasttext_tokens
@@ -51,6 +53,7 @@ from corpus.quality.evaluation import (
     cross_validate,
 )
 from corpus.quality.labelled import Example, read_labelled
+from corpus.quality.linear_training import fit_linear
 from corpus.quality.reference import reference_paragraphs
 from corpus.quality.teacher import train_teacher
 from corpus.schema import Document, Paragraph
@@ -80,7 +83,6 @@ FASTTEXT = {
 STUDENT_FASTTEXT = FASTTEXT
 """Tokens are characters, so wordNgrams 2 gives character 1-2-grams; fastText's subwords
 (minn/maxn) of one-character tokens add nothing."""
-HASH_FEATURES = 2**20
 
 
 def hojichar_filters() -> hojichar.Compose:
@@ -187,28 +189,24 @@ class TeacherAndStudents:
         taught = [GOOD if s >= threshold else "bad" for s in train_scores]
         fasttext_student = fasttext_scorer(STUDENT_FASTTEXT)
         self.folds.setdefault("student fastText", []).append(fasttext_student(train, taught, test))
-        self.folds.setdefault("student hashed linear", []).append(
-            hashed_student(train, train_scores, labels, test)
-        )
+        self.folds.setdefault("student linear", []).append(linear_scorer(train, taught, test))
         return train_scores, test_scores
 
 
-def hashed_features() -> HashingVectorizer:
-    return HashingVectorizer(
-        analyzer="char", ngram_range=(1, 3), n_features=HASH_FEATURES, alternate_sign=False
-    )
+def linear_model(texts: list[str], labels: list[str], c: float | None = None) -> Any:
+    examples = [Example(t, label, 0) for t, label in zip(texts, labels, strict=True)]
+    return fit_linear(examples, GOOD, c, seed=1)
 
 
-def hashed_student(train: list[str], teacher_scores: list[float], labels: list[str], test: list):
-    """Ridge regression over hashed character 1-3-grams on the teacher's probabilities;
-    its threshold chosen on its out-of-fold training scores against the human labels."""
+def linear_scorer(train: list[str], labels: list[str], test: list[str]) -> tuple:
+    """The linear model as `train-classifier --kind linear` fits it (C chosen on the training
+    texts); its threshold from out-of-fold scores of the training texts at that C."""
+    model, c = linear_model(train, labels)
 
-    def fit_score(part: list[str], _: list[str], held: list[str]) -> list[float]:
-        target = dict(zip(train, teacher_scores, strict=True))
-        model = Ridge(alpha=1.0).fit(hashed_features().transform(part), [target[t] for t in part])
-        return list(model.predict(hashed_features().transform(held)))
+    def fit_score(part: list[str], part_labels: list[str], held: list[str]) -> list[float]:
+        return linear_model(part, part_labels, c)[0].probabilities(held, GOOD)
 
-    return cross_val_train_scores(train, labels, fit_score, 3), fit_score(train, labels, test)
+    return cross_val_train_scores(train, labels, fit_score, 3), model.probabilities(test, GOOD)
 
 
 def reference_scorer(wikipedia: list[str]) -> Callable:
@@ -270,7 +268,8 @@ def main() -> None:
         print(f"  {name}: {result.outcome.balanced_accuracy:.3f}", flush=True)
 
     cv("TF-IDF char 1-3 + LR, C by inner CV (anchor)", anchor)
-    cv("fastText, train-classifier today", fasttext_scorer(FASTTEXT))
+    cv("fastText, train-classifier defaults", fasttext_scorer(FASTTEXT))
+    cv("linear, train-classifier --kind linear", linear_scorer)
     wikipedia = reference_paragraphs([str(args.fixtures / WIKIPEDIA)])
     random.Random(args.seed).shuffle(wikipedia)
     lm = CharLanguageModel(wikipedia)
@@ -289,15 +288,13 @@ def main() -> None:
 
     # Speed on all paragraphs, models trained on all of them; CPU time of this process.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    today = fasttext_model(texts, labels, FASTTEXT)
-    teacher, train_scores = train_teacher(texts, labels, lm)
-    student = fasttext_model(texts, labels, STUDENT_FASTTEXT)
-    linear = Ridge(alpha=1.0).fit(hashed_features().transform(texts), train_scores)
+    fasttext = fasttext_model(texts, labels, FASTTEXT)
+    teacher, _ = train_teacher(texts, labels, lm)
+    linear, _ = linear_model(texts, labels)
     print(f"\n{'speed, one core':<52}{'paragraphs/s':>14}")
     for name, score in [
-        ("fastText, train-classifier today", lambda t: p_good(today, t)),
-        ("student fastText (char 1-2-grams)", lambda t: p_good(student, t)),
-        ("student hashed linear", lambda t: linear.predict(hashed_features().transform(t))),
+        ("fastText (characters + bigrams)", lambda t: p_good(fasttext, t)),
+        ("linear (hashed character 1-3-grams, numpy)", lambda t: linear.probabilities(t, GOOD)),
         ("teacher", teacher.score),
     ]:
         runs = 1 if name == "teacher" else 5

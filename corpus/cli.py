@@ -165,6 +165,7 @@ def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> 
         report = train_classifier(
             examples,
             Path(config.output),
+            kind=config.kind,
             held_out=config.held_out,
             folds=config.folds,
             positive=config.positive,
@@ -175,6 +176,7 @@ def command_train_classifier(args: argparse.Namespace, beam_args: list[str]) -> 
             dim=config.dim,
             buckets=config.buckets,
             subwords=(config.minn, config.maxn),
+            c=config.c,
             provenance={**provenance, "command": command},
         )
     except (OSError, ValueError) as error:
@@ -398,8 +400,8 @@ def parser() -> argparse.ArgumentParser:
     train = _command(
         commands,
         "train-classifier",
-        "train a fastText quality classifier from labelled lines, a teacher's scores or "
-        "reference text against web text",
+        "train a quality classifier (fastText or linear) from labelled lines, a teacher's "
+        "scores or reference text against web text",
         command_train_classifier,
         False,
     )
@@ -412,7 +414,7 @@ def parser() -> argparse.ArgumentParser:
         help="`text<TAB>label` lines (--input labels), `text<TAB>score` lines (--input "
         "scores) or Wikipedia XML dumps (--input reference); optional with --config",
     )
-    _flag(train, "--output", default=argparse.SUPPRESS, help="where to write the model (.bin)")
+    _flag(train, "--output", default=argparse.SUPPRESS, help="where to write the model")
     _flag(
         train,
         "--config",
@@ -421,6 +423,14 @@ def parser() -> argparse.ArgumentParser:
         "...); a flag given overrides the file's value",
     )
     suppressed = {"default": argparse.SUPPRESS}
+    _flag(
+        train,
+        "--kind",
+        choices=["fasttext", "linear"],
+        help="fastText, or logistic regression on TF-IDF of hashed character 1-3-grams "
+        "(two labels; needs the `quality` extra)",
+        **suppressed,
+    )
     _flag(
         train,
         "--input",
@@ -464,19 +474,38 @@ def parser() -> argparse.ArgumentParser:
     _flag(
         train, "--seed", type=int, help="seed of the held-out split and of training", **suppressed
     )
-    _flag(train, "--epochs", type=int, help="training epochs", **suppressed)
+    _flag(
+        train,
+        "--c",
+        type=float,
+        help="linear: inverse regularisation (None: chosen by cross-validation)",
+        **suppressed,
+    )
+    _flag(train, "--epochs", type=int, help="fastText: training epochs", **suppressed)
     _flag(
         train,
         "--word-ngrams",
         type=int,
-        help="longest word n-gram used as a feature",
+        help="fastText: longest word n-gram used as a feature",
         **suppressed,
     )
-    _flag(train, "--lr", type=float, help="learning rate", **suppressed)
-    _flag(train, "--dim", type=int, help="size of the word vectors", **suppressed)
-    _flag(train, "--buckets", type=int, help="hash buckets for the n-grams", **suppressed)
-    _flag(train, "--minn", type=int, help="shortest character n-gram of a token", **suppressed)
-    _flag(train, "--maxn", type=int, help="longest character n-gram of a token", **suppressed)
+    _flag(train, "--lr", type=float, help="fastText: learning rate", **suppressed)
+    _flag(train, "--dim", type=int, help="fastText: size of the word vectors", **suppressed)
+    _flag(train, "--buckets", type=int, help="fastText: n-gram hash buckets", **suppressed)
+    _flag(
+        train,
+        "--minn",
+        type=int,
+        help="fastText: shortest character n-gram of a token",
+        **suppressed,
+    )
+    _flag(
+        train,
+        "--maxn",
+        type=int,
+        help="fastText: longest character n-gram of a token",
+        **suppressed,
+    )
 
     teacher = _command(
         commands,

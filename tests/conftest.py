@@ -1,5 +1,6 @@
-"""Fixtures every test directory shares: the real fixtures' directory, the quickstart's
-output, run once for the tests that read it, and a pipeline built but never run."""
+"""Fixtures every test directory shares: the real fixtures' directory and its labelled
+quality paragraphs, the quickstart's output, run once for the tests that read it, and a
+pipeline built but never run."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from tests.support.paths import FIXTURES, ROOT, require_shared  # noqa: E402
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return require_shared(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def annotations(fixtures: Path) -> Path:
+    """The 838 hand-labelled mC4-ja paragraphs (`text<TAB>good|bad` lines)."""
+    return fixtures / "ja_text/mc4-ja-quality-annotations/annotations-dev.txt"
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,10 @@
 """A quality classifier scoring paragraphs, aggregated over a document's live paragraphs.
 
-The model is a fastText model from `corpus train-classifier` (trained on human labels, a
-teacher's labels or reference-vs-web paragraphs; corpus/quality/classifier_training.py),
-read from any Beam file system and loaded once per process
-(corpus.filters.classifier.load_model). Each live paragraph is scored on its own, as the
+The model is one `corpus train-classifier` trains (on human labels, a teacher's labels or
+reference-vs-web paragraphs; corpus/quality/classifier_training.py): a fastText model
+(corpus.filters.classifier) or, with `--kind linear`, a hashed linear model
+(corpus.filters.hashed_linear), told apart by the file's first bytes. It is read from any
+Beam file system and loaded once per process. Each live paragraph is scored on its own, as the
 training examples were paragraphs; the document's score is the mean of its paragraphs'
 P(label) weighted by their characters, so a long article outweighs a short menu line. The
 threshold defaults to the one the training's cross-validation chose on its folds, read from
@@ -17,6 +18,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from corpus.filters.base import DocumentFilter
 from corpus.filters.classifier import LABEL_PREFIX, label_probabilities, load_model, model_label
+from corpus.filters.hashed_linear import is_hashed_linear, load_hashed_linear
 from corpus.model_files import FilePath, is_file, local_path
 from corpus.schema import Document
 
@@ -25,8 +27,8 @@ class QualityClassifier(DocumentFilter):
     """Removes a document when the character-weighted mean over its live paragraphs of the
     model's P(`label`) is below `threshold` (the label is the one kept, `good` by default).
 
-    - model: path of a fastText model trained by `corpus train-classifier` (local, gs://,
-      s3://).
+    - model: path of a model trained by `corpus train-classifier`, fastText or linear
+      (local, gs://, s3://).
     - label: the label kept; a config error if the model has no such label.
     - threshold: in [0, 1]; default: `cross_validation.threshold` of `<model>.json`, written
       by `corpus train-classifier --folds K` (a config error if there is none).
@@ -37,6 +39,7 @@ class QualityClassifier(DocumentFilter):
     # `label` is the YAML key; Filter.label is the filter's name with its parameters.
     class_label: str = Field(default="good", alias="label", min_length=1)
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    _linear: bool = PrivateAttr()
     _model_label: str = PrivateAttr()
     _threshold: float = PrivateAttr()
 
@@ -44,7 +47,16 @@ class QualityClassifier(DocumentFilter):
     def _model_and_threshold(self) -> QualityClassifier:
         if not is_file(self.model):
             raise ValueError(f"quality model {self.model} does not exist or is not a file")
-        self._model_label = model_label(self.model, self.class_label)
+        self._linear = is_hashed_linear(self.model)
+        if self._linear:
+            labels = load_hashed_linear(self.model).labels
+            self._model_label = self.class_label.removeprefix(LABEL_PREFIX)
+            if self._model_label not in labels:
+                raise ValueError(
+                    f"{self.model} has no label {self.class_label!r}; its labels: {list(labels)}"
+                )
+        else:
+            self._model_label = model_label(self.model, self.class_label)
         self._threshold = self.threshold if self.threshold is not None else self._trained()
         return self
 
@@ -59,7 +71,15 @@ class QualityClassifier(DocumentFilter):
         return min(max(float(threshold), 0.0), 1.0)
 
     def setup(self) -> None:
-        load_model(self.model)
+        if self._linear:
+            load_hashed_linear(self.model)
+        else:
+            load_model(self.model)
+
+    def _probabilities(self, texts: list[str]) -> list[float]:
+        if self._linear:
+            return load_hashed_linear(self.model).probabilities(texts, self._model_label)
+        return [p[self._model_label] for p in label_probabilities(load_model(self.model), texts)]
 
     @property
     def label(self) -> str:
@@ -72,9 +92,9 @@ class QualityClassifier(DocumentFilter):
         paragraphs = [p.text for p in document.live_paragraphs if p.text.strip()]
         if not paragraphs:
             return 0.0
-        probabilities = label_probabilities(load_model(self.model), paragraphs)
+        probabilities = self._probabilities(paragraphs)
         weights = [len(text) for text in paragraphs]
-        total = sum(p[self._model_label] * w for p, w in zip(probabilities, weights, strict=True))
+        total = sum(p * w for p, w in zip(probabilities, weights, strict=True))
         return total / sum(weights)
 
     def removal(self, document: Document) -> str | None:

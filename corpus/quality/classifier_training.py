@@ -32,9 +32,10 @@ from __future__ import annotations
 import multiprocessing
 import random
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import fasttext
 
@@ -43,6 +44,10 @@ from corpus.quality.evaluation import GOOD, Outcome, best_threshold, grouped_fol
 from corpus.quality.inputs import write_record
 from corpus.quality.labelled import Example, normalised
 from corpus.quality.labelled import read_labelled as read_examples
+
+LabelProbabilities = Callable[[list[str]], list[dict[str, float]]]
+"""A trained model: for each text, the probability of each of its labels (no prefix)."""
+ModelKind = Literal["fasttext", "linear"]
 
 
 def _train_and_save(parameters: dict[str, Any], output: str) -> str | None:
@@ -200,12 +205,14 @@ def split_held_out(
     return train, held
 
 
-def _label_scores(model: Any, held: list[Example]) -> dict[str, LabelScores]:
-    labels = sorted({name.removeprefix(LABEL_PREFIX) for name in model.get_labels()})
-    labels += sorted({e.label for e in held} - set(labels))
+def _label_scores(
+    probabilities: LabelProbabilities, labels: list[str], held: list[Example]
+) -> dict[str, LabelScores]:
+    """Outcomes per label (the model's `labels`, then labels only held-out texts have)."""
+    labels = sorted(labels) + sorted({e.label for e in held} - set(labels))
     predictions = [
-        max(probabilities, key=lambda name: probabilities[name]).removeprefix(LABEL_PREFIX)
-        for probabilities in label_probabilities(model, [e.text for e in held])
+        max(label_p, key=lambda name: label_p[name])
+        for label_p in probabilities([e.text for e in held])
     ]
     return {
         label: LabelScores(
@@ -240,28 +247,39 @@ class FastTextTrainer:
             )
         return fasttext.load_model(str(output))
 
+    def fit(self, examples: list[Example], output: Path) -> LabelProbabilities:
+        """Trains and saves a model; its probabilities of each label, without the prefix."""
+        model = self.train(examples, output)
+
+        def probabilities(texts: list[str]) -> list[dict[str, float]]:
+            return [
+                {name.removeprefix(LABEL_PREFIX): p for name, p in label_p.items()}
+                for label_p in label_probabilities(model, texts)
+            ]
+
+        return probabilities
+
     def close(self) -> None:
         self.pool.close()
         self.pool.join()
 
 
-def _positive_probability(model: Any, texts: list[str], positive: str) -> list[float]:
-    name = LABEL_PREFIX + positive
-    return [p.get(name, 0.0) for p in label_probabilities(model, texts)]
-
-
 def _cross_validate(
-    trainer: FastTextTrainer, examples: list[Example], folds: int, seed: int, positive: str
+    fit: Callable[[list[Example], Path], LabelProbabilities],
+    scratch: Path,
+    examples: list[Example],
+    folds: int,
+    seed: int,
+    positive: str,
 ) -> CrossValidationReport:
     fold_of = grouped_folds([e.text for e in examples], folds, seed)
     scores = [0.0] * len(examples)
     for fold in range(folds):
         train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
         test = [i for i, f in enumerate(fold_of) if f == fold]
-        model = trainer.train(train, trainer.scratch / "fold.bin")
-        probabilities = _positive_probability(model, [examples[i].text for i in test], positive)
-        for i, p in zip(test, probabilities, strict=True):
-            scores[i] = p
+        probabilities = fit(train, scratch / "fold")([examples[i].text for i in test])
+        for i, label_p in zip(test, probabilities, strict=True):
+            scores[i] = label_p.get(positive, 0.0)
     labels = [GOOD if e.label == positive else "other" for e in examples]
     kept = [False] * len(examples)
     for fold in range(folds):
@@ -279,6 +297,7 @@ def train_classifier(
     data: Path | list[Example],
     output: Path,
     *,
+    kind: ModelKind = "fasttext",
     held_out: float = 0.1,
     folds: int = 0,
     positive: str = GOOD,
@@ -289,21 +308,25 @@ def train_classifier(
     dim: int = 50,
     buckets: int = 200_000,
     subwords: tuple[int, int] = (0, 0),
+    c: float | None = None,
     provenance: dict[str, Any] | None = None,
 ) -> ClassifierReport:
-    """Train a fastText classifier on `data` (a `text<TAB>label` file, or examples) minus a
-    held-out part, save it to `output` with `<output>.json` beside it, and report how it does
-    on the held-out part and, with `folds`, in cross-validation of the training part.
+    """Train a classifier on `data` (a `text<TAB>label` file, or examples) minus a held-out
+    part, save it to `output` with `<output>.json` beside it, and report how it does on the
+    held-out part and, with `folds`, in cross-validation of the training part.
 
-    held_out: share of the distinct texts held out (drawn with `seed`, which also seeds
-    fastText and the folds); 0 trains on everything. folds: 0, or 2 or more for grouped
-    k-fold cross-validation with `positive` as the label kept. epochs, word_ngrams, lr, dim:
-    fastText's epoch, wordNgrams, lr and dim. subwords: fastText's (minn, maxn), character
-    n-grams of each token (0, 0: none; a token here is one character). buckets: hash buckets
-    for the n-grams; the model file holds (characters + buckets) x dim floats (about 40 MB
-    with the defaults, not fastText's 800 MB). provenance: written into `<output>.json`
-    (the data's name and sha256, the command)."""
-    if word_ngrams < 2:
+    kind: `fasttext`, or `linear` (corpus.filters.hashed_linear: two labels, needs
+    scikit-learn). held_out: share of the distinct texts held out (drawn with `seed`, which
+    also seeds fastText and the folds); 0 trains on everything. folds: 0, or 2 or more for
+    grouped k-fold cross-validation with `positive` as the label kept. fastText only:
+    epochs, word_ngrams, lr, dim are fastText's epoch, wordNgrams, lr and dim; subwords its
+    (minn, maxn), character n-grams of each token (0, 0: none; a token here is one
+    character); buckets the hash buckets for the n-grams (the model file holds (characters
+    + buckets) x dim floats, about 40 MB with the defaults). linear only: c, the logistic
+    regression's inverse regularisation (None: chosen by cross-validation of each fit's
+    examples). provenance: written into `<output>.json` (the data's name and sha256, the
+    command)."""
+    if kind == "fasttext" and word_ngrams < 2:
         raise ValueError("word_ngrams must be 2 or more (fastText 0.9.3 fails with 1)")
     examples = read_examples(data) if isinstance(data, Path) else data
     train, held = split_held_out(examples, held_out, seed)
@@ -312,43 +335,64 @@ def train_classifier(
         train_counts[example.label] = train_counts.get(example.label, 0) + 1
     if len(train_counts) < 2:
         raise ValueError(f"the training part has fewer than two labels: {train_counts}")
-    if folds and positive not in train_counts:
-        raise ValueError(f"cross-validation: no training example has the label {positive!r}")
-    parameters = {
-        "epoch": epochs,
-        "wordNgrams": word_ngrams,
-        "lr": lr,
-        "dim": dim,
-        "bucket": buckets,
-        "minn": subwords[0],
-        "maxn": subwords[1],
-        "seed": seed,
-        "thread": 1,
-        "verbose": 0,
-    }
+    if (folds or kind == "linear") and positive not in train_counts:
+        raise ValueError(f"no training example has the label {positive!r} (--positive)")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        trainer = FastTextTrainer(parameters, Path(scratch))
-        try:
+        if kind == "linear":
+            from corpus.quality.linear_training import LinearTrainer
+
+            linear = LinearTrainer(positive, c, seed)
             cross_validation = (
-                _cross_validate(trainer, train, folds, seed, positive) if folds else None
+                _cross_validate(linear.fit, Path(scratch), train, folds, seed, positive)
+                if folds
+                else None
             )
-            model = trainer.train(train, output)
-        finally:
-            trainer.close()
+            model = linear.fit(train, output)
+            parameters: dict[str, Any] = {"c": linear.last_c, "c_given": c is not None}
+            trained_with = (
+                "logistic regression on TF-IDF of hashed character 1-3-grams "
+                "(corpus.filters.hashed_linear, corpus.quality.linear_training)"
+            )
+        else:
+            parameters = {
+                "epoch": epochs,
+                "wordNgrams": word_ngrams,
+                "lr": lr,
+                "dim": dim,
+                "bucket": buckets,
+                "minn": subwords[0],
+                "maxn": subwords[1],
+                "seed": seed,
+                "thread": 1,
+                "verbose": 0,
+            }
+            trainer = FastTextTrainer(parameters, Path(scratch))
+            try:
+                cross_validation = (
+                    _cross_validate(trainer.fit, Path(scratch), train, folds, seed, positive)
+                    if folds
+                    else None
+                )
+                model = trainer.fit(train, output)
+            finally:
+                trainer.close()
+            trained_with = (
+                "fastText supervised, tokens: characters (corpus.filters.classifier."
+                "fasttext_tokens)"
+            )
     report = ClassifierReport(
         model=output,
         examples=len(examples),
         distinct_texts=len({normalised(e.text) for e in examples}),
         train_counts=dict(sorted(train_counts.items())),
-        held_out=_label_scores(model, held) if held else {},
+        held_out=_label_scores(model, list(train_counts), held) if held else {},
         cross_validation=cross_validation,
     )
     sidecar = {
         **(provenance or {}),
-        "trained_with": "fastText supervised, tokens: characters (corpus.filters."
-        "classifier.fasttext_tokens)",
-        "parameters": {**parameters, "held_out": held_out, "folds": folds},
+        "trained_with": trained_with,
+        "parameters": {"kind": kind, **parameters, "held_out": held_out, "folds": folds},
         **report.as_json(),
     }
     write_record(output, sidecar)

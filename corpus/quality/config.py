@@ -15,14 +15,18 @@ from corpus.errors import ConfigError
 
 
 class TrainClassifierConfig(Section):
-    """`corpus train-classifier --config FILE`: a fastText quality classifier, trained on
-    human labels, a teacher's scores or reference text against web text (docs/quality.md)."""
+    """`corpus train-classifier --config FILE`: a quality classifier (fastText, or a linear
+    model over hashed character n-grams), trained on human labels, a teacher's scores or
+    reference text against web text (docs/quality.md)."""
 
     data: list[ExistingFile] = Field(min_length=1)
     """`text<TAB>label` lines (input `labels`), `text<TAB>score` lines (`scores`) or
     Wikipedia XML dumps (`reference`)."""
     output: str
-    """Where to write the model (.bin); its record goes beside it as `<output>.json`."""
+    """Where to write the model; its record goes beside it as `<output>.json`."""
+    kind: Literal["fasttext", "linear"] = "fasttext"
+    """`fasttext`, or `linear`: logistic regression on TF-IDF of hashed character
+    1-3-grams, two labels (needs the `quality` extra)."""
     input: Literal["labels", "scores", "reference"] = "labels"
     """What `data` holds: human labels, a teacher's scores of P(good), or reference text
     trained as good against the `web` texts as bad."""
@@ -39,6 +43,9 @@ class TrainClassifierConfig(Section):
     """The label kept, for cross-validation."""
     seed: int = 0
     """Seed of the held-out split, the folds and fastText."""
+    c: float | None = Field(None, gt=0.0)
+    """Linear: the logistic regression's inverse regularisation (none: chosen by 3-fold
+    cross-validation of the training texts)."""
     epochs: int = Field(25, ge=1)
     """fastText's training epochs."""
     word_ngrams: int = Field(2, ge=2)

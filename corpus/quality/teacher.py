@@ -12,7 +12,6 @@ Needs scikit-learn (the `quality` extra) and fugashi with a dictionary. `corpus 
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from corpus.quality.evaluation import GOOD, cross_val_train_scores
 from corpus.quality.features import paragraph_features
 from corpus.quality.inputs import file_records, write_record
 from corpus.quality.labelled import normalised, read_labelled
+from corpus.quality.linear_training import require_scikit_learn
 from corpus.quality.reference import reference_paragraphs, web_texts
 
 TEXT_MODEL_C = 10.0
@@ -142,11 +142,7 @@ def score_sample(
     the `reference` dumps, writes its scores of the `sample`'s texts to `output` as
     `text<TAB>score` lines and `<output>.json` beside it (the inputs with their sha256,
     `command`, the label counts); returns the scores. ValueError for bad input."""
-    if importlib.util.find_spec("sklearn") is None:
-        raise ValueError(
-            "the teacher needs scikit-learn: install the `quality` extra "
-            "(pip install 'corpus[quality]')"
-        )
+    require_scikit_learn("the teacher")
     examples = read_labelled(labelled)
     counts = {label: sum(e.label == label for e in examples) for label in (GOOD, "bad")}
     others = sorted({e.label for e in examples} - set(counts))

@@ -22,7 +22,6 @@ from corpus.quality.classifier_training import (
 )
 from corpus.schema import Document, Paragraph
 
-ANNOTATIONS = "ja_text/mc4-ja-quality-annotations/annotations-dev.txt"
 HELD_OUT = 0.2  # 162 of 811 distinct texts: 10% (82 examples) is too few to measure with
 
 GOOD = [
@@ -56,11 +55,6 @@ def document(paragraphs: list[str]) -> Document:
         language="ja",
         paragraphs=[Paragraph(text=t) for t in paragraphs],
     )
-
-
-@pytest.fixture(scope="module")
-def annotations(fixtures: Path) -> Path:
-    return fixtures / ANNOTATIONS
 
 
 @pytest.fixture(scope="module")

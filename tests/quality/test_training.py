@@ -23,15 +23,9 @@ from corpus.quality.reference import MIN_CHARACTERS
 from corpus.schema import Document, Paragraph
 from tests.support.fixture_warc import fixture_pages
 
-ANNOTATIONS = "ja_text/mc4-ja-quality-annotations/annotations-dev.txt"
 WIKIPEDIA = "ja_text/jawiki-truncated/jawiki-truncated-100k.xml.xz"
 WEB_TEXTS, REFERENCE_TEXTS = 1003, 4012
 ANNOTATIONS_SHA256 = "4b061e5c9f41a07c093a4bf60aa6ac77347dca9e13a718091cdfaf9a83ad32c3"
-
-
-@pytest.fixture(scope="module")
-def annotations(fixtures: Path) -> Path:
-    return fixtures / ANNOTATIONS
 
 
 @pytest.fixture(scope="module")
