@@ -280,19 +280,29 @@ def print_realistic(
             wall[name].append(time.perf_counter() - start_wall)
     size = sum(path.stat().st_size for path in files) / 2 / 1e6
     print(f"\nRealistic size: {records} records per file, {size:.0f} MB gzipped (medians)")
-    print(f"{'path':<16}{'wall s':>8}{'rec/s':>8}{'CPU s':>8}{'CPU rec/s':>10}{'of core':>9}")
+    print(
+        f"{'path':<16}{'wall s':>8}{'min-max':>12}{'rec/s':>8}{'CPU s':>8}{'CPU rec/s':>10}"
+        f"{'of core':>9}"
+    )
     rate = {}
     for name, (count, _) in runs.items():
         seconds, cpu_median = statistics.median(wall[name]), statistics.median(cpu[name])
+        spread = f"{min(wall[name]):.1f}-{max(wall[name]):.1f}"
         rate[name] = count / seconds
         share = rate[name] / (records / statistics.median(wall["core"]))
         print(
-            f"{name:<16}{seconds:>8.1f}{rate[name]:>8.0f}{cpu_median:>8.1f}"
+            f"{name:<16}{seconds:>8.1f}{spread:>12}{rate[name]:>8.0f}{cpu_median:>8.1f}"
             f"{count / cpu_median:>10.0f}{share:>9.0%}"
         )
     cpu_share = statistics.median(cpu["core"]) / statistics.median(cpu["cli-1"])
     print(f"cli-1 / core, records/s: {rate['cli-1'] / rate['core']:.0%} wall, {cpu_share:.0%} CPU")
     print(f"2 workers on 2 files / 1 worker on 1: {rate['cli-2, 2 files'] / rate['cli-1']:.2f}x")
+    # Each round's runs are neighbours in time, so their ratios show the spread of the
+    # machine's speed less than the medians' ratios do.
+    shares = [c / w for c, w in zip(wall["core"], wall["cli-1"], strict=True)]
+    ratios = [2 * w1 / w2 for w1, w2 in zip(wall["cli-1"], wall["cli-2, 2 files"], strict=True)]
+    print(f"per round, cli-1 / core: {', '.join(f'{x:.0%}' for x in shares)}")
+    print(f"per round, 2 workers on 2 files / 1 on 1: {', '.join(f'{x:.2f}x' for x in ratios)}")
     if mix_overhead is not None:
         overhead = statistics.median(cpu["cli-1"]) - statistics.median(cpu["core"])
         per_record = (overhead - mix_overhead) / (records - records_per_copy)
