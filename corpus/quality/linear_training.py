@@ -13,6 +13,7 @@ import importlib.util
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,14 +33,14 @@ def require_scikit_learn(user: str) -> None:
         )
 
 
-def _counts(texts: list[str]) -> object:
-    """The texts' bucket counts as a sparse matrix, a row per text."""
+def _counts(texts: list[str]) -> Any:
+    """The texts' bucket counts as a scipy sparse matrix, a row per text (one or more)."""
     from scipy.sparse import csr_matrix
 
     rows = [ngram_buckets(text) for text in texts]
     indptr = np.cumsum([0] + [len(buckets) for buckets, _ in rows])
-    indices = np.concatenate([buckets for buckets, _ in rows]) if rows else np.zeros(0)
-    counts = np.concatenate([counts for _, counts in rows]) if rows else np.zeros(0)
+    indices = np.concatenate([buckets for buckets, _ in rows])
+    counts = np.concatenate([counts for _, counts in rows])
     return csr_matrix(
         (counts.astype(np.float64), indices.astype(np.int64), indptr), shape=(len(texts), 2**BITS)
     )
