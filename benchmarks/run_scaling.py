@@ -230,6 +230,9 @@ def print_summary(results: dict[int, list[RunResult]], records: int) -> None:
             f"whole tree {gib(max(r.tree_peak for r in runs))}"
         )
         for step in STAGES:
+            if not any(r.worker_processes.get(step) for r in runs):
+                print(f"  {step:16} no worker process (one worker runs in the command's own)")
+                continue
             peaks = sorted(
                 zip(*(sorted(p for p, _ in r.worker_processes[step]) for r in runs), strict=True)
             )
