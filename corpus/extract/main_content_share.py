@@ -21,6 +21,7 @@ from resiliparse.extract.html2text import extract_plain_text
 
 from corpus.dedup.shingles import without_whitespace
 from corpus.schema import Paragraph
+from corpus.text.code_points import code_points
 
 SHINGLE = 5
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -36,17 +37,13 @@ def _gram_hashes(codes: np.ndarray) -> np.ndarray:
     return hashes
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-
-
 def _shares(texts: list[str], main: str) -> np.ndarray:
     """For each text (5 characters or more), the share of its distinct 5-grams that are
     5-grams of `main`: the texts are hashed together, one numpy pass for the page."""
     lengths = np.array([len(text) for text in texts])
     owner = np.repeat(np.arange(len(texts)), lengths)
     start = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    hashes = _gram_hashes(_code_points("".join(texts)))
+    hashes = _gram_hashes(code_points("".join(texts)))
     # A 5-gram that runs into the next text is none of either's.
     whole = np.arange(len(hashes)) - start[: len(hashes)] <= lengths[owner[: len(hashes)]] - SHINGLE
     owner, hashes = owner[: len(hashes)][whole], hashes[whole]
@@ -55,7 +52,7 @@ def _shares(texts: list[str], main: str) -> np.ndarray:
     distinct = np.ones(len(hashes), dtype=bool)
     distinct[1:] = (owner[1:] != owner[:-1]) | (hashes[1:] != hashes[:-1])
     owner, hashes = owner[distinct], hashes[distinct]
-    kept = np.sort(_gram_hashes(_code_points(main)))
+    kept = np.sort(_gram_hashes(code_points(main)))
     at = np.minimum(np.searchsorted(kept, hashes), len(kept) - 1)
     found = kept[at] == hashes if len(kept) else np.zeros(len(hashes), dtype=bool)
     return np.bincount(owner, weights=found, minlength=len(texts)) / np.bincount(

@@ -41,6 +41,7 @@ from corpus.filters.base import ParagraphFilter, ReasonName
 from corpus.io.reading import matching
 from corpus.schema import Document
 from corpus.sources.files import open_decompressed, open_raw
+from corpus.text.code_points import code_points
 
 WINDOW = 50
 MIN_CHARS = 20
@@ -80,7 +81,7 @@ class RollingHashes:
     then costs a few vector operations."""
 
     def __init__(self, text: str) -> None:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
+        codes = code_points(text) + 1
         self.length = len(codes)
         powers, self.inverses = _power_tables(self.length)
         self.prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * powers)))

@@ -4,7 +4,7 @@ A text's features are its character 1-3-grams (lower-cased, whitespace runs as o
 hashed into 2**20 buckets; each bucket's count n weighs 1 + ln(n) times the bucket's
 inverse document frequency in the training texts, and the text's vector is scaled to unit
 length. The model is a logistic regression on that vector: P(positive) = sigmoid(w.x + b).
-`corpus train-classifier --model linear` trains it (corpus/quality/linear_training.py);
+`corpus train-classifier --kind linear` trains it (corpus/quality/linear_training.py);
 the QualityClassifier filter reads it.
 
 The file is a numpy `.npz` archive holding only the buckets seen in training; a bucket no
@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.model_files import local_path
+from corpus.text.code_points import code_points
 
 BITS = 20
 LONGEST_NGRAM = 3
@@ -39,7 +40,7 @@ _models_lock = threading.Lock()
 def ngram_buckets(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The distinct buckets of `text`'s character 1-3-grams (sorted) and their counts."""
     normal = _SPACES.sub(" ", text.lower()).strip()
-    codes = np.frombuffer(normal.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = code_points(normal)
     hashes = []
     gram = np.zeros(len(codes), dtype=np.uint64)
     for n in range(1, LONGEST_NGRAM + 1):  # wraps modulo 2**64

@@ -23,6 +23,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from corpus.text.code_points import code_points
+
 SIMHASH_BITS = 128
 MIN_NGRAM = 2
 MAX_NGRAM = 4
@@ -53,7 +55,7 @@ def _splitmix64(z: np.ndarray) -> np.ndarray:
 
 def ngram_hashes(text: str) -> np.ndarray:
     """64-bit hashes of every 2-, 3- and 4-gram occurrence that does not span a newline."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(_U64)
+    codes = code_points(text)
     if codes.size < MIN_NGRAM:
         return np.zeros(0, dtype=_U64)
     newlines_before = np.concatenate(([0], np.cumsum(codes == ord("\n")))) if "\n" in text else None

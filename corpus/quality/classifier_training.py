@@ -35,11 +35,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import fasttext
 
 from corpus.filters.classifier import LABEL_PREFIX, fasttext_tokens, label_probabilities
+from corpus.quality.config import ModelKind
 from corpus.quality.evaluation import GOOD, Outcome, best_threshold, grouped_folds
 from corpus.quality.inputs import write_record
 from corpus.quality.labelled import Example, normalised
@@ -47,7 +48,6 @@ from corpus.quality.labelled import read_labelled as read_examples
 
 LabelProbabilities = Callable[[list[str]], list[dict[str, float]]]
 """A trained model: for each text, the probability of each of its labels (no prefix)."""
-ModelKind = Literal["fasttext", "linear"]
 
 
 def _train_and_save(parameters: dict[str, Any], output: str) -> str | None:

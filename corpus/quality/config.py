@@ -13,6 +13,9 @@ from pydantic import Field, ValidationError, field_validator
 from corpus.config_section import ExistingFile, Section, validation_problems
 from corpus.errors import ConfigError
 
+ModelKind = Literal["fasttext", "linear"]
+"""What `corpus train-classifier` trains: fastText, or the hashed linear model."""
+
 
 class TrainClassifierConfig(Section):
     """`corpus train-classifier --config FILE`: a quality classifier (fastText, or a linear
@@ -24,7 +27,7 @@ class TrainClassifierConfig(Section):
     Wikipedia XML dumps (`reference`)."""
     output: str
     """Where to write the model; its record goes beside it as `<output>.json`."""
-    kind: Literal["fasttext", "linear"] = "fasttext"
+    kind: ModelKind = "fasttext"
     """`fasttext`, or `linear`: logistic regression on TF-IDF of hashed character
     1-3-grams, two labels (needs the `quality` extra)."""
     input: Literal["labels", "scores", "reference"] = "labels"

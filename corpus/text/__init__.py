@@ -1,1 +1,1 @@
-"""Text utilities shared by stages: word segmentation."""
+"""Text utilities shared by stages: word segmentation, code points for n-gram hashing."""
